@@ -1,0 +1,132 @@
+import * as t from 'io-ts';
+import {
+  BudgetClosedC,
+  BudgetOpenedC,
+  ChangeRequestedC,
+  ContributionAssessedC,
+  FundingAdjustedC,
+  FundingAllocatedC,
+  FundsPaidC,
+  PlanAgreedC,
+  PlanProposedC,
+  PlanRejectedC,
+  ReasonC,
+  RepresentativeAuthorisedC,
+  RepresentativeRevokedC,
+  ReviewCompletedC,
+  SpendReversedC,
+  SurplusReclaimedC,
+  type EventType,
+} from '../events/data.js';
+import { BudgetIdC, DateC, PositiveMoneyC, RefC, RoleC, TextC, TimestampC } from '../events/primitives.js';
+import type { Actor } from '../events/envelope.js';
+
+/** What a spend command carries: the split is computed by the ledger, never supplied. */
+export const RecordSpendDataC = t.type({
+  spendId: RefC,
+  lineId: RefC,
+  amount: PositiveMoneyC,
+  spentOn: DateC,
+  payee: TextC,
+  evidenceRef: RefC,
+});
+
+/** The payload codec of every command; most carry exactly the data of the event they produce. */
+export const commandDataCodecs = {
+  OpenBudget: BudgetOpenedC,
+  AllocateFunding: FundingAllocatedC,
+  AdjustFunding: FundingAdjustedC,
+  AssessContribution: ContributionAssessedC,
+  PayFunds: FundsPaidC,
+  ProposePlan: PlanProposedC,
+  AgreePlan: PlanAgreedC,
+  RejectPlan: PlanRejectedC,
+  RequestChange: ChangeRequestedC,
+  RecordSpend: RecordSpendDataC,
+  ReverseSpend: SpendReversedC,
+  ReclaimSurplus: SurplusReclaimedC,
+  CompleteReview: ReviewCompletedC,
+  SuspendDirectPayment: ReasonC,
+  ResumeDirectPayment: ReasonC,
+  StopDirectPayment: ReasonC,
+  CloseBudget: BudgetClosedC,
+  AuthoriseRepresentative: RepresentativeAuthorisedC,
+  RevokeRepresentative: RepresentativeRevokedC,
+} as const;
+
+export type CommandType = keyof typeof commandDataCodecs;
+export const COMMAND_TYPES = Object.keys(commandDataCodecs) as CommandType[];
+export type CommandDataMap = { [K in CommandType]: t.TypeOf<(typeof commandDataCodecs)[K]> };
+export type CommandDataJsonMap = { [K in CommandType]: t.OutputOf<(typeof commandDataCodecs)[K]> };
+
+/** The event type each command produces when it succeeds. */
+export const EVENT_OF_COMMAND: { readonly [K in CommandType]: EventType } = {
+  OpenBudget: 'BudgetOpened',
+  AllocateFunding: 'FundingAllocated',
+  AdjustFunding: 'FundingAdjusted',
+  AssessContribution: 'ContributionAssessed',
+  PayFunds: 'FundsPaid',
+  ProposePlan: 'PlanProposed',
+  AgreePlan: 'PlanAgreed',
+  RejectPlan: 'PlanRejected',
+  RequestChange: 'ChangeRequested',
+  RecordSpend: 'SpendRecorded',
+  ReverseSpend: 'SpendReversed',
+  ReclaimSurplus: 'SurplusReclaimed',
+  CompleteReview: 'ReviewCompleted',
+  SuspendDirectPayment: 'DirectPaymentSuspended',
+  ResumeDirectPayment: 'DirectPaymentResumed',
+  StopDirectPayment: 'DirectPaymentStopped',
+  CloseBudget: 'BudgetClosed',
+  AuthoriseRepresentative: 'RepresentativeAuthorised',
+  RevokeRepresentative: 'RepresentativeRevoked',
+};
+
+/**
+ * Everything a command brings from outside the domain: its idempotency key, the budget,
+ * who acts, and the times. The domain never reads a clock or a random source.
+ */
+export interface CommandMeta {
+  /** Idempotency key: a repeat with the same key appends nothing. */
+  readonly commandId: string;
+  readonly budgetId: string;
+  readonly actor: Actor;
+  /** When it happened in the world. */
+  readonly occurredAt: string;
+  /** When the ledger learns it (the service's clock, passed in). */
+  readonly recordedAt: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+export type CommandOf<K extends CommandType> = CommandMeta & {
+  readonly type: K;
+  readonly data: CommandDataMap[K];
+};
+/** A command: narrow it by `type`. */
+export type Command = { [K in CommandType]: CommandOf<K> }[CommandType];
+/** The JSON form of a command (money as strings), as a service receives it. */
+export type CommandJson = {
+  [K in CommandType]: Omit<CommandMeta, 'actor'> & {
+    type: K;
+    actor: { id: string; role: Actor['role'] };
+    data: CommandDataJsonMap[K];
+  };
+}[CommandType];
+
+export const CommandMetaC = t.intersection([
+  t.type({
+    type: t.keyof(
+      Object.fromEntries(Object.keys(commandDataCodecs).map((k) => [k, null])) as Record<CommandType, null>,
+    ),
+    commandId: RefC,
+    budgetId: BudgetIdC,
+    actor: t.type({ id: RefC, role: RoleC }),
+    occurredAt: TimestampC,
+    recordedAt: TimestampC,
+    data: t.UnknownRecord,
+  }),
+  t.partial({ correlationId: RefC, causationId: RefC }),
+]);
+
+export { TextC };

@@ -1,0 +1,46 @@
+import type { ManagementOption, Role } from '../events/primitives.js';
+import type { CommandType } from './commands.js';
+
+/**
+ * Who may issue which command. Spend commands depend on how the line's money is held:
+ * see {@link SPEND_ROLES}. An `auditor` never writes; `system` is for imports and may not
+ * make decisions about people.
+ */
+export const COMMAND_ROLES: { readonly [K in CommandType]: readonly Role[] } = {
+  OpenBudget: ['coordinator', 'commissioner', 'finance'],
+  AllocateFunding: ['commissioner', 'finance'],
+  AdjustFunding: ['commissioner', 'finance'],
+  AssessContribution: ['commissioner', 'finance'],
+  PayFunds: ['commissioner', 'finance'],
+  ProposePlan: ['coordinator'],
+  AgreePlan: ['holder', 'representative', 'coordinator', 'commissioner'],
+  RejectPlan: ['holder', 'representative', 'coordinator', 'commissioner'],
+  RequestChange: ['holder', 'representative', 'coordinator'],
+  RecordSpend: ['holder', 'representative', 'coordinator', 'commissioner', 'finance'],
+  ReverseSpend: ['holder', 'representative', 'coordinator', 'commissioner', 'finance'],
+  ReclaimSurplus: ['commissioner', 'finance'],
+  CompleteReview: ['coordinator', 'commissioner'],
+  SuspendDirectPayment: ['commissioner', 'finance'],
+  ResumeDirectPayment: ['commissioner', 'finance'],
+  StopDirectPayment: ['commissioner', 'finance'],
+  CloseBudget: ['coordinator', 'commissioner', 'finance'],
+  AuthoriseRepresentative: ['coordinator', 'commissioner'],
+  RevokeRepresentative: ['coordinator', 'commissioner'],
+};
+
+/**
+ * Who may record (or reverse) spend on a line, by the line's management option:
+ * the holder spends a direct payment; the funder records spend on notional money.
+ */
+export const SPEND_ROLES: { readonly [K in ManagementOption]: readonly Role[] } = {
+  'direct-payment': ['holder', 'representative', 'coordinator', 'finance'],
+  'managed-account': ['holder', 'representative', 'coordinator', 'finance'],
+  'third-party': ['coordinator', 'finance'],
+  notional: ['coordinator', 'commissioner', 'finance'],
+};
+
+/** Commands a closed budget still accepts: reclaims and corrections. */
+export const AFTER_CLOSE: readonly CommandType[] = ['ReclaimSurplus', 'ReverseSpend'];
+
+/** Bases that are free at the point of use: no personal contribution, no top-ups. */
+export const FREE_AT_POINT_OF_USE = ['chc', 's117'] as const;

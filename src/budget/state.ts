@@ -1,0 +1,336 @@
+import { enableMapSet, freeze, produce, type Draft } from 'immer';
+import type { BudgetOpened, PlanLine } from '../events/data.js';
+import type { PendingEvent } from '../events/envelope.js';
+import { Money } from '../money/money.js';
+import type { Category, ManagementOption, Split, Stream } from '../events/primitives.js';
+
+enableMapSet();
+
+/** Money per funding stream, as the decider tracks it. */
+export interface StreamTotals {
+  /** Sum of agreed allocations and adjustments. */
+  allocated: Money;
+  /** Sum of indicative allocations (never counted as allocated). */
+  indicative: Money;
+  spent: Money;
+  reclaimed: Money;
+  /** Cash paid into a direct-payment account or to a third party. */
+  paid: Money;
+}
+
+export type PlanStatus = 'proposed' | 'agreed' | 'rejected' | 'superseded';
+
+export interface PlanRecord {
+  planVersion: number;
+  status: PlanStatus;
+  lines: PlanLine[];
+  changeRequestId?: string;
+  proposedAt: string;
+  agreedOn?: string;
+  decidedAt?: string;
+}
+
+export interface SpendRecord {
+  spendId: string;
+  lineId: string;
+  amount: Money;
+  split: Split;
+  spentOn: string;
+  category: Category;
+  option: ManagementOption;
+  reversed: boolean;
+}
+
+export interface ChangeRequestRecord {
+  changeRequestId: string;
+  requestedAt: string;
+  planVersion?: number;
+}
+
+export type DirectPaymentStatus = 'active' | 'suspended' | 'stopped';
+
+/** What the decider knows about one budget: everything its rules need, nothing more. */
+export interface BudgetState {
+  /** Number of events applied: the stream's version. */
+  version: number;
+  status: 'unopened' | 'open' | 'closed';
+  budgetId: string | null;
+  opened: BudgetOpened | null;
+  lastRecordedAt: string | null;
+  totals: Map<Stream, StreamTotals>;
+  contribution: Money | null;
+  plans: PlanRecord[];
+  changeRequests: Map<string, ChangeRequestRecord>;
+  spends: Map<string, SpendRecord>;
+  directPayment: DirectPaymentStatus;
+  representatives: Set<string>;
+  /** Event ids produced by each command id, for idempotency. */
+  commands: Map<string, string[]>;
+  /** Dates of completed reviews, in order. */
+  reviews: string[];
+  /** Spends that matched no agreed line (recorded as flags, moving no money). */
+  offPlan: OffPlanAttempt[];
+}
+
+export interface OffPlanAttempt {
+  spendId: string;
+  lineId: string;
+  amount: Money;
+  spentOn: string;
+  problem: string;
+}
+
+/** Options for replays that only project (no decisions follow). */
+export interface ReplayOptions {
+  /** Keep the command ids seen (needed for idempotent decisions; not for reports). Default true. */
+  readonly trackCommands?: boolean;
+}
+
+/** The state of a budget before its first event. */
+export const initialState: BudgetState = freeze(
+  {
+    version: 0,
+    status: 'unopened',
+    budgetId: null,
+    opened: null,
+    lastRecordedAt: null,
+    totals: new Map(),
+    contribution: null,
+    plans: [],
+    changeRequests: new Map(),
+    spends: new Map(),
+    directPayment: 'active',
+    representatives: new Set(),
+    commands: new Map(),
+    reviews: [],
+    offPlan: [],
+  },
+  true,
+);
+
+function emptyTotals(): StreamTotals {
+  return {
+    allocated: Money.zero,
+    indicative: Money.zero,
+    spent: Money.zero,
+    reclaimed: Money.zero,
+    paid: Money.zero,
+  };
+}
+
+/** The plan in force on a date: the agreed (or later superseded) version agreed latest on or before it. */
+export function planOn(plans: readonly PlanRecord[], date: string): PlanRecord | undefined {
+  let best: PlanRecord | undefined;
+  for (const p of plans) {
+    if (p.agreedOn === undefined || p.agreedOn > date) continue;
+    if (p.status !== 'agreed' && p.status !== 'superseded') continue;
+    if (
+      best === undefined ||
+      (best.agreedOn ?? '') < p.agreedOn ||
+      (best.agreedOn === p.agreedOn && best.planVersion < p.planVersion)
+    ) {
+      best = p;
+    }
+  }
+  return best;
+}
+
+/**
+ * Applies one event to a mutable budget state. This is the only place the meaning of an event
+ * for the decider is written; {@link evolve} runs it on an immer draft, {@link foldEvents}
+ * on one accumulator for a whole replay.
+ */
+export function applyEvent(
+  s: BudgetState | Draft<BudgetState>,
+  e: PendingEvent,
+  options?: ReplayOptions,
+): void {
+  const st = s as BudgetState;
+  st.version += 1;
+  st.lastRecordedAt = e.recordedAt;
+  if (e.commandId !== undefined && options?.trackCommands !== false) {
+    const ids = st.commands.get(e.commandId);
+    if (ids === undefined) st.commands.set(e.commandId, [e.eventId]);
+    else ids.push(e.eventId);
+  }
+  const totals = (stream: Stream): StreamTotals => {
+    let x = st.totals.get(stream);
+    if (x === undefined) {
+      x = emptyTotals();
+      st.totals.set(stream, x);
+    }
+    return x;
+  };
+  switch (e.type) {
+    case 'BudgetOpened':
+      st.status = 'open';
+      st.budgetId = e.budgetId;
+      st.opened = e.data;
+      for (const stream of e.data.streams) totals(stream);
+      return;
+    case 'FundingAllocated': {
+      const x = totals(e.data.stream);
+      if (e.data.stage === 'agreed') x.allocated = x.allocated.plus(e.data.amount);
+      else x.indicative = x.indicative.plus(e.data.amount);
+      return;
+    }
+    case 'FundingAdjusted': {
+      const x = totals(e.data.stream);
+      x.allocated = x.allocated.plus(e.data.delta);
+      return;
+    }
+    case 'ContributionAssessed':
+      st.contribution = e.data.amount;
+      return;
+    case 'FundsPaid': {
+      const x = totals(e.data.stream);
+      x.paid = x.paid.plus(e.data.amount);
+      return;
+    }
+    case 'PlanProposed': {
+      const rec: PlanRecord = {
+        planVersion: e.data.planVersion,
+        status: 'proposed',
+        lines: e.data.lines,
+        proposedAt: e.occurredAt,
+      };
+      if (e.data.changeRequestId !== undefined) {
+        rec.changeRequestId = e.data.changeRequestId;
+        const cr = st.changeRequests.get(e.data.changeRequestId);
+        if (cr !== undefined) cr.planVersion = e.data.planVersion;
+      }
+      st.plans.push(rec);
+      return;
+    }
+    case 'PlanAgreed': {
+      for (const p of st.plans) {
+        if (p.planVersion === e.data.planVersion) {
+          p.status = 'agreed';
+          p.agreedOn = e.data.agreedOn;
+          p.decidedAt = e.occurredAt;
+        } else if (p.status === 'agreed') {
+          p.status = 'superseded';
+        }
+      }
+      return;
+    }
+    case 'PlanRejected': {
+      const p = st.plans.find((x) => x.planVersion === e.data.planVersion);
+      if (p !== undefined) {
+        p.status = 'rejected';
+        p.decidedAt = e.occurredAt;
+      }
+      return;
+    }
+    case 'ChangeRequested':
+      st.changeRequests.set(e.data.changeRequestId, {
+        changeRequestId: e.data.changeRequestId,
+        requestedAt: e.occurredAt,
+      });
+      return;
+    case 'SpendRecorded': {
+      const line = planOn(st.plans, e.data.spentOn)?.lines.find((l) => l.lineId === e.data.lineId);
+      st.spends.set(e.data.spendId, {
+        spendId: e.data.spendId,
+        lineId: e.data.lineId,
+        amount: e.data.amount,
+        split: e.data.split,
+        spentOn: e.data.spentOn,
+        category: line?.category ?? 'other',
+        option: line?.option ?? 'notional',
+        reversed: false,
+      });
+      for (const [stream, part] of Object.entries(e.data.split) as [Stream, Money][]) {
+        const x = totals(stream);
+        x.spent = x.spent.plus(part);
+      }
+      return;
+    }
+    case 'SpendReversed': {
+      const sp = st.spends.get(e.data.spendId);
+      if (sp === undefined || sp.reversed) return;
+      sp.reversed = true;
+      for (const [stream, part] of Object.entries(sp.split) as [Stream, Money][]) {
+        const x = totals(stream);
+        x.spent = x.spent.minus(part);
+      }
+      return;
+    }
+    case 'SurplusReclaimed': {
+      const x = totals(e.data.stream);
+      x.reclaimed = x.reclaimed.plus(e.data.amount);
+      return;
+    }
+    case 'DirectPaymentSuspended':
+      st.directPayment = 'suspended';
+      return;
+    case 'DirectPaymentResumed':
+      st.directPayment = 'active';
+      return;
+    case 'DirectPaymentStopped':
+      st.directPayment = 'stopped';
+      return;
+    case 'BudgetClosed':
+      st.status = 'closed';
+      return;
+    case 'RepresentativeAuthorised':
+      st.representatives.add(e.data.representativeId);
+      return;
+    case 'RepresentativeRevoked':
+      st.representatives.delete(e.data.representativeId);
+      return;
+    case 'ReviewCompleted':
+      st.reviews.push(e.data.reviewedOn);
+      return;
+    case 'OffPlanSpendFlagged':
+      st.offPlan.push({
+        spendId: e.data.spendId,
+        lineId: e.data.lineId,
+        amount: e.data.amount,
+        spentOn: e.data.spentOn,
+        problem: e.data.problem,
+      });
+      return;
+  }
+}
+
+/** The Decider's `evolve`: one event, one new immutable state (structural sharing via immer). */
+export function evolve(state: BudgetState, event: PendingEvent): BudgetState {
+  return produce(state, (draft) => {
+    applyEvent(draft, event);
+  });
+}
+
+function thaw(state: BudgetState): BudgetState {
+  return {
+    ...state,
+    opened: state.opened,
+    totals: new Map([...state.totals].map(([k, v]) => [k, { ...v }])),
+    plans: state.plans.map((p) => ({ ...p })),
+    changeRequests: new Map([...state.changeRequests].map(([k, v]) => [k, { ...v }])),
+    spends: new Map([...state.spends].map(([k, v]) => [k, { ...v }])),
+    representatives: new Set(state.representatives),
+    commands: new Map([...state.commands].map(([k, v]) => [k, [...v]])),
+    reviews: [...state.reviews],
+    offPlan: [...state.offPlan],
+  };
+}
+
+/**
+ * Replays many events at once: one mutable accumulator (no immutable copy per event),
+ * frozen at the end. Gives exactly the state that applying {@link evolve} event by event gives.
+ */
+export function foldEvents(
+  events: Iterable<PendingEvent>,
+  from: BudgetState = initialState,
+  options?: ReplayOptions,
+): BudgetState {
+  const acc = thaw(from);
+  for (const e of events) applyEvent(acc, e, options);
+  return freeze(acc, true);
+}
+
+/** A fresh mutable state, for accumulators that fold many events and never share the object. */
+export function mutableState(from: BudgetState = initialState): BudgetState {
+  return thaw(from);
+}

@@ -1,0 +1,328 @@
+import * as t from 'io-ts';
+import { Money, moneyProblem } from '../money/money.js';
+
+/** Funding streams in the contract's canonical order. */
+export const STREAMS = ['health', 'social-care', 'education', 'contribution'] as const;
+export type Stream = (typeof STREAMS)[number];
+
+export const ROLES = [
+  'holder',
+  'representative',
+  'coordinator',
+  'commissioner',
+  'finance',
+  'auditor',
+  'system',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const COHORTS = [
+  'older-people-ltc',
+  'children-disabilities',
+  'learning-disabilities',
+  'serious-mental-illness',
+  'other',
+] as const;
+export type Cohort = (typeof COHORTS)[number];
+
+export const BASES = ['chc', 's117', 'care-act', 'ehcp', 'joint'] as const;
+export type Basis = (typeof BASES)[number];
+
+export const CATEGORIES = [
+  'personal-assistant',
+  'agency-care',
+  'respite',
+  'equipment',
+  'therapy',
+  'transport',
+  'community-activity',
+  'other',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const OPTIONS = ['notional', 'third-party', 'direct-payment', 'managed-account'] as const;
+export type ManagementOption = (typeof OPTIONS)[number];
+
+export const PAYMENT_OPTIONS = ['direct-payment', 'third-party', 'managed-account'] as const;
+export type PaymentOption = (typeof PAYMENT_OPTIONS)[number];
+
+export const RECLAIM_REASONS = ['plan-change', 'surplus', 'misuse', 'fraud', 'death'] as const;
+export type ReclaimReason = (typeof RECLAIM_REASONS)[number];
+
+export const REVIEW_OUTCOMES = ['no-change', 'plan-change', 'ended'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+
+export const STAGES = ['indicative', 'agreed'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Longest free-text field accepted (reasons, summaries, payees). */
+export const MAX_TEXT_LENGTH = 10_000;
+/** Longest identifier or reference accepted. */
+export const MAX_REF_LENGTH = 256;
+
+export function describeValue(u: unknown): string {
+  if (u === undefined) return 'nothing';
+  if (u === null) return 'null';
+  if (typeof u === 'string')
+    return u.length > 40 ? `${JSON.stringify(u.slice(0, 40))}...` : JSON.stringify(u);
+  if (typeof u === 'number' || typeof u === 'boolean') return String(u);
+  if (Array.isArray(u)) return 'a list';
+  return typeof u === 'object' ? 'an object' : typeof u;
+}
+
+/** A string codec checked by a function that returns the problem, or null when fine. */
+function checkedString(name: string, problem: (s: string) => string | null): t.Type<string, string, unknown> {
+  return new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string' && problem(u) === null,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c, `expected ${name}, got ${describeValue(u)}`);
+      const p = problem(u);
+      return p === null ? t.success(u) : t.failure(u, c, p);
+    },
+    t.identity,
+  );
+}
+
+function enumCodec<T extends string>(name: string, values: readonly T[]): t.Type<T, T, unknown> {
+  const set = new Set<string>(values);
+  return new t.Type<T, T, unknown>(
+    name,
+    (u): u is T => typeof u === 'string' && set.has(u),
+    (u, c) =>
+      typeof u === 'string' && set.has(u)
+        ? t.success(u as T)
+        : t.failure(u, c, `expected one of ${values.join(', ')}, got ${describeValue(u)}`),
+    t.identity,
+  );
+}
+
+export const StreamC = enumCodec('stream', STREAMS);
+export const RoleC = enumCodec('role', ROLES);
+export const CohortC = enumCodec('cohort', COHORTS);
+export const BasisC = enumCodec('basis', BASES);
+export const CategoryC = enumCodec('category', CATEGORIES);
+export const OptionC = enumCodec('management option', OPTIONS);
+export const PaymentOptionC = enumCodec('payment option', PAYMENT_OPTIONS);
+export const ReclaimReasonC = enumCodec('reclaim reason', RECLAIM_REASONS);
+export const ReviewOutcomeC = enumCodec('review outcome', REVIEW_OUTCOMES);
+export const StageC = enumCodec('stage', STAGES);
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+function realDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const max = m === 2 && isLeap(y) ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0);
+  return d <= max;
+}
+
+const DATE_RE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+const TS_RE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.[0-9]{3}Z$/;
+
+/** Problem with a `YYYY-MM-DD` calendar date, or null. */
+export function dateProblem(s: string): string | null {
+  const m = DATE_RE.exec(s);
+  if (m === null) return `expected a date like "2025-04-01", got ${describeValue(s)}`;
+  if (!realDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+    return `expected a real calendar date, got ${describeValue(s)}`;
+  }
+  return null;
+}
+
+/** Problem with a `YYYY-MM-DDTHH:mm:ss.sssZ` UTC instant, or null. */
+export function timestampProblem(s: string): string | null {
+  const m = TS_RE.exec(s);
+  if (m === null) {
+    return `expected a UTC time exactly like "2025-04-01T09:30:00.000Z", got ${describeValue(s)}`;
+  }
+  if (!realDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+    return `expected a real calendar date, got ${describeValue(s)}`;
+  }
+  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) {
+    return `expected a real time of day (no second 60), got ${describeValue(s)}`;
+  }
+  return null;
+}
+
+/** A `YYYY-MM-DD` real calendar date. */
+export const DateC = checkedString('date', dateProblem);
+/** A `YYYY-MM-DDTHH:mm:ss.sssZ` real UTC instant. */
+export const TimestampC = checkedString('timestamp', timestampProblem);
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UuidC = checkedString('uuid', (s) =>
+  UUID_RE.test(s) ? null : `expected a lowercase UUID, got ${describeValue(s)}`,
+);
+
+export const BUDGET_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+export const BudgetIdC = checkedString('budget id', (s) =>
+  BUDGET_ID_RE.test(s) ? null : `expected 1-128 characters of A-Z a-z 0-9 . _ : -, got ${describeValue(s)}`,
+);
+
+const HEX64_RE = /^[0-9a-f]{64}$/;
+export const Hex64C = checkedString('hash', (s) =>
+  HEX64_RE.test(s) ? null : `expected 64 lowercase hex digits, got ${describeValue(s)}`,
+);
+
+/** A non-empty identifier or reference of at most {@link MAX_REF_LENGTH} characters. */
+export const RefC = checkedString('reference', (s) =>
+  s.length === 0
+    ? 'expected a non-empty reference, got ""'
+    : s.length > MAX_REF_LENGTH
+      ? `reference too long: at most ${MAX_REF_LENGTH} characters, got ${s.length}`
+      : null,
+);
+
+/** Free text of at most {@link MAX_TEXT_LENGTH} characters (may be empty in a log; rules ask for content). */
+export const TextC = checkedString('text', (s) =>
+  s.length > MAX_TEXT_LENGTH ? `text too long: at most ${MAX_TEXT_LENGTH} characters, got ${s.length}` : null,
+);
+
+function intCodec(name: string, min: number): t.Type<number, number, unknown> {
+  return new t.Type<number, number, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= min,
+    (u, c) =>
+      typeof u === 'number' && Number.isSafeInteger(u) && u >= min
+        ? t.success(u)
+        : t.failure(u, c, `expected a whole number >= ${min}, got ${describeValue(u)}`),
+    t.identity,
+  );
+}
+export const PositiveIntC = intCodec('positive integer', 1);
+
+type MoneyRule = 'any' | 'positive' | 'non-negative' | 'non-zero';
+function moneyCodec(rule: MoneyRule): t.Type<Money, string, unknown> {
+  const name = rule === 'any' ? 'money' : `${rule} money`;
+  return new t.Type<Money, string, unknown>(
+    name,
+    (u): u is Money => u instanceof Money,
+    (u, c) => {
+      if (u instanceof Money) return t.success(u);
+      const p = moneyProblem(u);
+      if (p !== null) return t.failure(u, c, p);
+      const m = Money.of(u as string);
+      if (rule === 'positive' && !m.isPositive())
+        return t.failure(u, c, `expected an amount above 0.00, got "${m}"`);
+      if (rule === 'non-negative' && m.isNegative())
+        return t.failure(u, c, `expected an amount of 0.00 or more, got "${m}"`);
+      if (rule === 'non-zero' && m.isZero()) return t.failure(u, c, 'expected a non-zero amount, got "0.00"');
+      return t.success(m);
+    },
+    (m) => m.toString(),
+  );
+}
+export const MoneyC = moneyCodec('any');
+export const PositiveMoneyC = moneyCodec('positive');
+export const NonNegativeMoneyC = moneyCodec('non-negative');
+export const NonZeroMoneyC = moneyCodec('non-zero');
+
+function isPlainObject(u: unknown): u is Record<string, unknown> {
+  return typeof u === 'object' && u !== null && !Array.isArray(u);
+}
+
+/** Shares: an object from stream to positive whole-number weight, at least one stream. */
+export type Shares = Partial<Record<Stream, number>>;
+export const SharesC = new t.Type<Shares, Shares, unknown>(
+  'shares',
+  (u): u is Shares => isPlainObject(u),
+  (u, c) => {
+    if (!isPlainObject(u))
+      return t.failure(u, c, `expected an object from stream to weight, got ${describeValue(u)}`);
+    const keys = Object.keys(u);
+    if (keys.length === 0) return t.failure(u, c, 'expected at least one stream with a weight, got {}');
+    const out: Shares = {};
+    for (const s of STREAMS) {
+      if (!(s in u)) continue;
+      const w = u[s];
+      if (typeof w !== 'number' || !Number.isSafeInteger(w) || w < 1) {
+        return t.failure(
+          w,
+          [...c, { key: s, type: PositiveIntC, actual: w }],
+          `expected a whole-number weight >= 1, got ${describeValue(w)}`,
+        );
+      }
+      out[s] = w;
+    }
+    for (const k of keys) {
+      if (!(STREAMS as readonly string[]).includes(k)) {
+        return t.failure(u, c, `unknown stream ${JSON.stringify(k)} (expected ${STREAMS.join(', ')})`);
+      }
+    }
+    return t.success(out);
+  },
+  (s) => s,
+);
+
+/** A split: an object from stream to its exact part of a spend. */
+export type Split = Partial<Record<Stream, Money>>;
+export const SplitC = new t.Type<Split, Partial<Record<Stream, string>>, unknown>(
+  'split',
+  (u): u is Split => isPlainObject(u),
+  (u, c) => {
+    if (!isPlainObject(u))
+      return t.failure(u, c, `expected an object from stream to amount, got ${describeValue(u)}`);
+    for (const k of Object.keys(u)) {
+      if (!(STREAMS as readonly string[]).includes(k)) {
+        return t.failure(u, c, `unknown stream ${JSON.stringify(k)} (expected ${STREAMS.join(', ')})`);
+      }
+    }
+    const out: Split = {};
+    for (const s of STREAMS) {
+      if (!(s in u)) continue;
+      const v = u[s];
+      const p = moneyProblem(v);
+      if (p !== null) return t.failure(v, [...c, { key: s, type: MoneyC, actual: v }], p);
+      const m = Money.of(v as string);
+      if (m.isNegative())
+        return t.failure(
+          v,
+          [...c, { key: s, type: MoneyC, actual: v }],
+          `expected a part of 0.00 or more, got "${m}"`,
+        );
+      out[s] = m;
+    }
+    if (Object.keys(out).length === 0)
+      return t.failure(u, c, 'expected at least one stream in the split, got {}');
+    return t.success(out);
+  },
+  (s) => {
+    const o: Partial<Record<Stream, string>> = {};
+    for (const k of STREAMS) {
+      const m = s[k];
+      if (m !== undefined) o[k] = m.toString();
+    }
+    return o;
+  },
+);
+
+/** A non-empty list of distinct streams. */
+export const StreamListC = new t.Type<Stream[], Stream[], unknown>(
+  'stream list',
+  (u): u is Stream[] => Array.isArray(u),
+  (u, c) => {
+    if (!Array.isArray(u) || u.length === 0)
+      return t.failure(u, c, `expected a non-empty list of streams, got ${describeValue(u)}`);
+    const seen = new Set<string>();
+    for (const [i, s] of u.entries()) {
+      if (typeof s !== 'string' || !(STREAMS as readonly string[]).includes(s)) {
+        return t.failure(
+          s,
+          [...c, { key: String(i), type: StreamC, actual: s }],
+          `expected one of ${STREAMS.join(', ')}, got ${describeValue(s)}`,
+        );
+      }
+      if (seen.has(s))
+        return t.failure(
+          s,
+          [...c, { key: String(i), type: StreamC, actual: s }],
+          `stream ${s} is listed twice`,
+        );
+      seen.add(s);
+    }
+    return t.success(u as Stream[]);
+  },
+  (s) => s,
+);
