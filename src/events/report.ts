@@ -38,10 +38,9 @@ export function issuesOf(errors: t.Errors, prefix = ''): DecodeIssue[] {
     const path = prefix === '' ? inner : inner === '' ? prefix : `${prefix}.${inner}`.replace('.[', '[');
     const last = e.context[e.context.length - 1];
     const problem =
-      e.message ??
-      (e.value === undefined
+      e.value === undefined
         ? `is required (expected ${last?.type.name ?? 'a value'})`
-        : `expected ${last?.type.name ?? 'a value'}, got ${describeValue(e.value)}`);
+        : (e.message ?? `expected ${last?.type.name ?? 'a value'}, got ${describeValue(e.value)}`);
     const key = `${path}\u0000${problem}`;
     if (seen.has(key)) continue;
     seen.add(key);
