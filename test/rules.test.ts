@@ -1,10 +1,21 @@
 /** The budget's rules, one given / when / then each. */
 import { describe, expect, it } from 'vitest';
-import { COMMAND_ROLES, Money, decide, initialState, type Command, type PendingEvent } from 'ipb-ledger';
+import {
+  COMMAND_ROLES,
+  Money,
+  decide,
+  initialState,
+  type Command,
+  type EventDataMap,
+  type PendingEvent,
+} from 'ipb-ledger';
 import { actors, c, cmd, fundedBudget, given, stateAfter } from './spec.js';
 
-const data = <T extends PendingEvent['type']>(events: PendingEvent[], type: T) =>
-  (events.find((e) => e.type === type) as Extract<PendingEvent, { type: T }>).data;
+function data<T extends PendingEvent['type']>(events: PendingEvent[], type: T): EventDataMap[T] {
+  const found = events.find((e) => e.type === type);
+  if (found === undefined) throw new Error(`no ${type} event`);
+  return found.data as EventDataMap[T];
+}
 
 describe('who may do what', () => {
   it('only commissioners and finance officers allocate funding', () => {
