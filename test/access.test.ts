@@ -20,26 +20,10 @@ import {
   type ManagementOption,
   type Role,
 } from 'ipb-ledger';
+import { roleTable } from './helpers.js';
 
 const md = readFileSync('docs/rules.md', 'utf8');
-function table(firstHeader: string): Map<string, Set<Role>> {
-  const lines = md.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`| ${firstHeader} |`));
-  const header = (lines[start] as string)
-    .split('|')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const out = new Map<string, Set<Role>>();
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break;
-    const cells = line
-      .split('|')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    out.set(cells[0] as string, new Set(header.slice(1).filter((_, i) => cells[i + 1] === 'yes') as Role[]));
-  }
-  return out;
-}
+const table = (firstHeader: string) => roleTable(md, firstHeader) as Map<string, Set<Role>>;
 const commandTable = table('command');
 const spendTable = table('option');
 

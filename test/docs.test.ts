@@ -3,6 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_ROLES, EVENT_TYPES, ROLES, SPEND_ROLES, type LedgerError } from 'ipb-ledger';
+import { roleTable } from './helpers.js';
 
 const read = (p: string) => readFileSync(p, 'utf8');
 function filesUnder(dir: string, ext: string): string[] {
@@ -12,30 +13,6 @@ function filesUnder(dir: string, ext: string): string[] {
     if (name === 'node_modules' || name === 'api') continue;
     if (statSync(p).isDirectory()) out = out.concat(filesUnder(p, ext));
     else if (p.endsWith(ext)) out.push(p);
-  }
-  return out;
-}
-
-/** Parses a markdown table whose first column is a name and whose other columns are roles. */
-function roleTable(md: string, firstHeader: string): Map<string, string[]> {
-  const lines = md.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`| ${firstHeader} |`));
-  expect(start).toBeGreaterThanOrEqual(0);
-  const header = (lines[start] as string)
-    .split('|')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const out = new Map<string, string[]>();
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break;
-    const cells = line
-      .split('|')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    out.set(
-      cells[0] as string,
-      header.slice(1).filter((_, i) => cells[i + 1] === 'yes'),
-    );
   }
   return out;
 }
