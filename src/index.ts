@@ -55,3 +55,67 @@ export * from './projections/audit.js';
 export { textTable, balancesTable, auditTable, flagsText } from './projections/text.js';
 export { canonicalJson, sha256Hex, hashOfEnvelope, sealEvents, eventLine } from './log/hash.js';
 export { Ledger, type Recorded } from './ledger.js';
+export * from './journal/index.js';
+export * from './store/port.js';
+export { MemoryEventStore } from './store/memory.js';
+export { FileEventStore, type FileStoreOptions, type FileStoreIo, type Recovery } from './store/file.js';
+export * from './store/postgres.js';
+export * from './store/handler.js';
+export * from './store/projection.js';
+export { storeLines, exportStore } from './store/export.js';
+export {
+  encodeState,
+  decodeState,
+  encodeBudgetState,
+  decodeBudgetState,
+  BUDGET_STATE_FORMAT,
+} from './store/state-codec.js';
+export * from './outcomes/index.js';
+export {
+  readLog,
+  readLogBatches,
+  scanLog,
+  parseLog,
+  eventsOfLog,
+  recordOfLine,
+  LineSplitter,
+  LogReadError,
+  describeLineError,
+  describeProblem,
+  DEFAULT_MAX_LINE_BYTES,
+  type LogRecord,
+  type LineError,
+  type LineProblem,
+  type ReadLogOptions,
+  type LogSource,
+  type RawLine,
+} from './log/reader.js';
+export {
+  verifyLog,
+  verifyLogText,
+  LogVerifier,
+  ChainChecker,
+  type VerifyResult,
+  type VerifyError,
+  type VerifyOptions,
+  type ManifestCheck,
+  type ChainHead,
+} from './log/verify.js';
+export {
+  MANIFEST_SCHEMA,
+  ManifestBuilder,
+  manifestPathOf,
+  manifestText,
+  writeManifest,
+  readManifest,
+  manifestProblem,
+  type Manifest,
+  type ManifestRead,
+} from './log/manifest.js';
+export { logText, manifestOf, LogWriter, exportLog, type LogWriterOptions } from './log/writer.js';
+export { replayLog, type ReplayLogOptions, type ReplayLogResult } from './log/replay-log.js';
+export { fastDecodeEvent, decodeEventFast } from './log/fast-decode.js';
+export { fastHashOfEnvelope, isStringifyCanonical } from './log/hash.js';
+export { PRIVATE_FIELDS, jsonSyntaxProblem } from './events/report.js';
+export { unsafeInputIssue, unknownFieldIssue, MAX_COMMAND_DEPTH } from './events/strict.js';
+export { foldLog, type EventFold, type FoldLogOptions, type FoldLogResult } from './log/replay-log.js';

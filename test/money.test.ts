@@ -70,3 +70,14 @@ describe('allocate (largest remainder, ties to the earlier stream)', () => {
     expect(() => allocateList(Money.of('1.00'), [])).toThrow('at least one weight');
   });
 });
+
+describe('decimal.js interop', () => {
+  it('converts exactly both ways, even beyond 20 significant digits', async () => {
+    const { Decimal } = await import('decimal.js');
+    const big = new Decimal('123456789012345678901234.56');
+    expect(Money.fromDecimal(big).toString()).toBe('123456789012345678901234.56');
+    expect(Money.of('-12.30').toDecimal().equals(new Decimal('-12.3'))).toBe(true);
+    expect(() => Money.fromDecimal(new Decimal('1.005'))).toThrow('a fraction of a penny');
+    expect(() => Money.fromDecimal(new Decimal(NaN))).toThrow('finite');
+  });
+});

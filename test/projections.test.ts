@@ -102,6 +102,15 @@ describe('balances as the contract defines them', () => {
     expect(spent('2025-05-01T00:00:00.000Z')).toBe('0.00');
   });
 
+  it('does not list a budget whose opening falls outside the filter, even if later events pass', () => {
+    const base = fundedBudget();
+    const open = { ...(base[0] as Command), occurredAt: '2025-06-01T00:00:00.000Z' } as Command;
+    const close = cmd('CloseBudget', actors.commissioner, { closedOn: '2025-05-01', reason: 'moved area' });
+    const l = ledgerOf([open, { ...close, occurredAt: '2025-05-01T00:00:00.000Z' } as Command]);
+    expect(balances(l.events(), { asOf: '2025-05-15T00:00:00.000Z' }).budgets).toEqual([]);
+    expect(balances(l.events()).budgets).toHaveLength(1);
+  });
+
   it('lists budgets in UTF-16 code unit order', () => {
     const l = new Ledger();
     for (const id of ['b', 'B', 'a-1', 'a_1', 'a.1'])

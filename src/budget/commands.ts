@@ -18,18 +18,34 @@ import {
   SurplusReclaimedC,
   type EventType,
 } from '../events/data.js';
-import { BudgetIdC, DateC, PositiveMoneyC, RefC, RoleC, TextC, TimestampC } from '../events/primitives.js';
+import {
+  BudgetIdC,
+  DateC,
+  PositiveMoneyC,
+  PurposeC,
+  RefC,
+  RoleC,
+  TextC,
+  TimestampC,
+} from '../events/primitives.js';
 import type { Actor } from '../events/envelope.js';
 
-/** What a spend command carries: the split is computed by the ledger, never supplied. */
-export const RecordSpendDataC = t.type({
-  spendId: RefC,
-  lineId: RefC,
-  amount: PositiveMoneyC,
-  spentOn: DateC,
-  payee: TextC,
-  evidenceRef: RefC,
-});
+/**
+ * What a spend command carries: the split is computed by the ledger, never supplied.
+ * `purpose` is optional and defaults to `"unspecified"`, so callers written before it existed
+ * keep working.
+ */
+export const RecordSpendDataC = t.intersection([
+  t.type({
+    spendId: RefC,
+    lineId: RefC,
+    amount: PositiveMoneyC,
+    spentOn: DateC,
+    payee: TextC,
+    evidenceRef: RefC,
+  }),
+  t.partial({ purpose: PurposeC }),
+]);
 
 /** The payload codec of every command; most carry exactly the data of the event they produce. */
 export const commandDataCodecs = {
@@ -54,9 +70,13 @@ export const commandDataCodecs = {
   RevokeRepresentative: RepresentativeRevokedC,
 } as const;
 
+/** The name of every command. */
 export type CommandType = keyof typeof commandDataCodecs;
+/** Every command name, in declaration order. */
 export const COMMAND_TYPES = Object.keys(commandDataCodecs) as CommandType[];
+/** The `data` of each command, as the domain sees it (money as {@link Money}). */
 export type CommandDataMap = { [K in CommandType]: t.TypeOf<(typeof commandDataCodecs)[K]> };
+/** The `data` of each command as JSON (money as strings). */
 export type CommandDataJsonMap = { [K in CommandType]: t.OutputOf<(typeof commandDataCodecs)[K]> };
 
 /** The event type each command produces when it succeeds. */
@@ -99,6 +119,7 @@ export interface CommandMeta {
   readonly causationId?: string;
 }
 
+/** A command of one type, e.g. `CommandOf<'RecordSpend'>`. */
 export type CommandOf<K extends CommandType> = CommandMeta & {
   readonly type: K;
   readonly data: CommandDataMap[K];
@@ -114,6 +135,7 @@ export type CommandJson = {
   };
 }[CommandType];
 
+/** Codec of a command's envelope (type, ids, actor, times); `data` is checked by type afterwards. */
 export const CommandMetaC = t.intersection([
   t.type({
     type: t.keyof(

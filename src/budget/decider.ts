@@ -5,6 +5,7 @@ import type { EventDataMap, EventType, PlanLine } from '../events/data.js';
 import type { EventMeta, PendingEvent, PendingEventOf } from '../events/envelope.js';
 import { STREAMS, type Stream } from '../events/primitives.js';
 import { formatIssue, issuesOf } from '../events/report.js';
+import { unsafeInputIssue, unknownFieldIssue } from '../events/strict.js';
 import { currentVersion } from '../events/upcast.js';
 import { allocate } from '../money/money.js';
 import {
@@ -16,15 +17,25 @@ import {
   type CommandType,
 } from './commands.js';
 import { ledgerError, type LedgerError } from './errors.js';
-import { AFTER_CLOSE, COMMAND_ROLES, FREE_AT_POINT_OF_USE, SPEND_ROLES } from './rules.js';
+import {
+  AFTER_CLOSE,
+  COMMAND_ROLES,
+  FREE_AT_POINT_OF_USE,
+  HEALTH_PROHIBITED_PURPOSES,
+  SPEND_ROLES,
+} from './rules.js';
 import { applyEvent, evolve, initialState, planOn, type BudgetState } from './state.js';
 
 /** Namespace for event ids derived from command ids (UUID v5): same command, same ids, every replay. */
 export const EVENT_ID_NAMESPACE = '6f1c9a52-3b7e-5d0a-9c4e-1b2d3e4f5a6b';
 
-/** The id of the `index`-th event a command produces: a name-based UUID, so no random source is needed. */
-export function eventIdFor(commandId: string, index: number): string {
-  return uuidv5(`${commandId}#${index}`, EVENT_ID_NAMESPACE);
+/**
+ * The id of the `index`-th event a command produces on a budget: a name-based UUID (v5) of
+ * the budget id, the command id and the index, so no random source is needed, a replay gives
+ * the same ids, and two budgets never share an event id even when callers reuse command ids.
+ */
+export function eventIdFor(budgetId: string, commandId: string, index: number): string {
+  return uuidv5(JSON.stringify([budgetId, commandId, index]), EVENT_ID_NAMESPACE);
 }
 
 type Result = Either<LedgerError, PendingEvent[]>;
@@ -33,10 +44,15 @@ function invalid(field: string, problem: string): LedgerError {
   return ledgerError('invalid-command', `${field === '' ? '' : `${field}: `}${problem}`, { field, problem });
 }
 
+/** The commands {@link decodeCommand} returned: {@link decide} does not check them twice. */
+const decodedCommands = new WeakSet<object>();
+
 /** Checks a command's shape (e.g. from JSON, or from JavaScript callers) and decodes money. */
 export function decodeCommand(u: unknown): Either<LedgerError, Command> {
   if (typeof u !== 'object' || u === null || Array.isArray(u))
     return left(invalid('', 'expected a command object'));
+  const unsafe = unsafeInputIssue(u);
+  if (unsafe !== null) return left(invalid(unsafe.path, unsafe.problem));
   const meta = CommandMetaC.decode(u);
   if (meta._tag === 'Left') {
     const first = issuesOf(meta.left)[0];
@@ -48,7 +64,11 @@ export function decodeCommand(u: unknown): Either<LedgerError, Command> {
     const first = issuesOf(data.left, 'data')[0];
     return left(invalid(first?.path ?? 'data', first?.problem ?? 'invalid data'));
   }
-  return right({ ...meta.right, data: data.right } as Command);
+  const unknown = unknownFieldIssue(codec, meta.right.data, 'data');
+  if (unknown !== null) return left(invalid(unknown.path, unknown.problem));
+  const command = { ...meta.right, data: data.right } as Command;
+  decodedCommands.add(command);
+  return right(command);
 }
 
 function blank(s: string): boolean {
@@ -129,19 +149,17 @@ function roleCheck(command: Command, state: BudgetState): LedgerError | null {
   if (!allowed.includes(role)) {
     return ledgerError(
       'role-not-allowed',
-      `a ${role} may not ${describeCommand(command.type)}; allowed: ${allowed.join(', ') || 'nobody'}`,
+      `${role === 'auditor' ? 'an' : 'a'} ${role} may not ${describeCommand(command.type)}; allowed: ${allowed.join(', ') || 'nobody'}`,
       { role, command: command.type, allowed },
     );
   }
   if (role === 'holder' && state.opened !== null && command.actor.id !== state.opened.personRef) {
     return ledgerError('not-your-budget', 'a budget holder may only act on their own budget', {
-      actorId: command.actor.id,
       role,
     });
   }
   if (role === 'representative' && state.opened !== null && !state.representatives.has(command.actor.id)) {
     return ledgerError('not-your-budget', 'this representative is not authorised on this budget', {
-      actorId: command.actor.id,
       role,
     });
   }
@@ -160,7 +178,7 @@ function emit<K extends EventType>(
   index = 0,
 ): PendingEventOf<K> {
   const meta: { -readonly [P in keyof EventMeta]: EventMeta[P] } = {
-    eventId: eventIdFor(command.commandId, index),
+    eventId: eventIdFor(command.budgetId, command.commandId, index),
     budgetId: command.budgetId,
     occurredAt: command.occurredAt,
     recordedAt: command.recordedAt,
@@ -216,16 +234,27 @@ function decideSpend(c: CommandOf<'RecordSpend'>, s: BudgetState): Result {
       }),
     );
   }
+  const { purpose = 'unspecified', ...spend } = c.data;
   const plan = planOn(s.plans, c.data.spentOn);
   const line = plan?.lines.find((l) => l.lineId === c.data.lineId);
   if (line === undefined) {
     const known = s.plans.some((p) => p.lines.some((l) => l.lineId === c.data.lineId));
     const problem =
       plan === undefined ? 'no-agreed-plan' : known ? 'line-not-in-agreed-plan' : 'unknown-line';
-    return one(c, 'OffPlanSpendFlagged', { ...c.data, problem });
+    return one(c, 'OffPlanSpendFlagged', { ...spend, problem });
+  }
+  const rule = line.shares.health === undefined ? undefined : HEALTH_PROHIBITED_PURPOSES[purpose];
+  if (rule !== undefined) {
+    return left(
+      ledgerError(
+        'prohibited-purpose',
+        `line ${line.lineId} has a health share, and NHS money may not pay for ${purpose} (rule ${rule.id}: ${rule.text})`,
+        { purpose, rule: rule.id },
+      ),
+    );
   }
   const split = allocate(c.data.amount, line.shares, STREAMS);
-  return one(c, 'SpendRecorded', { ...c.data, split });
+  return one(c, 'SpendRecorded', { ...spend, purpose, split });
 }
 
 function decideByType(c: Command, s: BudgetState): Result {
@@ -394,9 +423,12 @@ function decideByType(c: Command, s: BudgetState): Result {
  * {@link execute} to get the events it produced the first time).
  */
 export function decide(command: Command, state: BudgetState): Either<LedgerError, PendingEvent[]> {
-  const decoded = decodeCommand(command);
-  if (decoded._tag === 'Left') return decoded;
-  const c = decoded.right;
+  let c = command;
+  if (!decodedCommands.has(command)) {
+    const decoded = decodeCommand(command);
+    if (decoded._tag === 'Left') return decoded;
+    c = decoded.right;
+  }
   if (state.commands.has(c.commandId)) return right([]);
   if (state.budgetId !== null && state.budgetId !== c.budgetId) {
     return left(

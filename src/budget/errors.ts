@@ -23,7 +23,7 @@ export type LedgerError =
   | {
       readonly code: 'not-your-budget';
       readonly message: string;
-      readonly actorId: string;
+      /** Only the role: the acting id may be the person's own reference, so it is not repeated here. */
       readonly role: Role;
     }
   | { readonly code: 'budget-not-opened'; readonly message: string; readonly budgetId: string }
@@ -91,7 +91,9 @@ export type LedgerError =
       readonly rule: string;
     };
 
+/** Every `code` a {@link LedgerError} can have. */
 export type ErrorCode = LedgerError['code'];
+/** The error with one code, e.g. `ErrorOf<'prohibited-purpose'>`. */
 export type ErrorOf<C extends ErrorCode> = Extract<LedgerError, { code: C }>;
 
 /** Builds an error value; `message` first so the text reads well where it is made. */

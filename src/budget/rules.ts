@@ -1,4 +1,4 @@
-import type { ManagementOption, Role } from '../events/primitives.js';
+import type { ManagementOption, Purpose, Role } from '../events/primitives.js';
 import type { CommandType } from './commands.js';
 
 /**
@@ -44,3 +44,30 @@ export const AFTER_CLOSE: readonly CommandType[] = ['ReclaimSurplus', 'ReverseSp
 
 /** Bases that are free at the point of use: no personal contribution, no top-ups. */
 export const FREE_AT_POINT_OF_USE = ['chc', 's117'] as const;
+
+/** A spending rule: a stable id to branch on and cite, and the rule in words. */
+export interface SpendingRule {
+  readonly id: string;
+  readonly text: string;
+}
+
+/**
+ * Purposes NHS money may never pay for, each with the rule that forbids it: a spend on a line
+ * with a `health` share is refused when its purpose is one of these. Sites add local
+ * exclusions as policy data.
+ */
+export const HEALTH_PROHIBITED_PURPOSES: { readonly [P in Purpose]?: SpendingRule } = {
+  alcohol: { id: 'nhs-prohibited-alcohol', text: 'NHS money may not be spent on alcohol' },
+  tobacco: { id: 'nhs-prohibited-tobacco', text: 'NHS money may not be spent on tobacco' },
+  gambling: { id: 'nhs-prohibited-gambling', text: 'NHS money may not be spent on gambling' },
+  'debt-repayment': { id: 'nhs-prohibited-debt', text: 'NHS money may not repay debt' },
+  illegal: { id: 'nhs-prohibited-illegal', text: 'NHS money may not be spent on anything illegal' },
+  'emergency-care': {
+    id: 'nhs-prohibited-emergency-care',
+    text: 'NHS money in a personal health budget may not buy emergency care (the NHS provides it)',
+  },
+  'primary-care': {
+    id: 'nhs-prohibited-primary-care',
+    text: 'NHS money in a personal health budget may not buy primary care such as GP services (the NHS provides it)',
+  },
+};

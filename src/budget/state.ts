@@ -18,8 +18,10 @@ export interface StreamTotals {
   paid: Money;
 }
 
+/** Where a plan version stands. */
 export type PlanStatus = 'proposed' | 'agreed' | 'rejected' | 'superseded';
 
+/** One plan version as the decider tracks it. */
 export interface PlanRecord {
   planVersion: number;
   status: PlanStatus;
@@ -30,6 +32,7 @@ export interface PlanRecord {
   decidedAt?: string;
 }
 
+/** One recorded spend: its split, the category and option of its line, and whether it was reversed. */
 export interface SpendRecord {
   spendId: string;
   lineId: string;
@@ -41,12 +44,14 @@ export interface SpendRecord {
   reversed: boolean;
 }
 
+/** A change request and the plan version that answered it, if any. */
 export interface ChangeRequestRecord {
   changeRequestId: string;
   requestedAt: string;
   planVersion?: number;
 }
 
+/** Whether direct payments can be paid in. */
 export type DirectPaymentStatus = 'active' | 'suspended' | 'stopped';
 
 /** What the decider knows about one budget: everything its rules need, nothing more. */
@@ -72,6 +77,7 @@ export interface BudgetState {
   offPlan: OffPlanAttempt[];
 }
 
+/** A spend that matched no agreed line: kept as a flag, moving no money. */
 export interface OffPlanAttempt {
   spendId: string;
   lineId: string;
@@ -118,6 +124,16 @@ function emptyTotals(): StreamTotals {
   };
 }
 
+/** The totals of a stream, created at zero on first use. */
+function totalsOf(st: BudgetState, stream: Stream): StreamTotals {
+  let x = st.totals.get(stream);
+  if (x === undefined) {
+    x = emptyTotals();
+    st.totals.set(stream, x);
+  }
+  return x;
+}
+
 /** The plan in force on a date: the agreed (or later superseded) version agreed latest on or before it. */
 export function planOn(plans: readonly PlanRecord[], date: string): PlanRecord | undefined {
   let best: PlanRecord | undefined;
@@ -153,29 +169,21 @@ export function applyEvent(
     if (ids === undefined) st.commands.set(e.commandId, [e.eventId]);
     else ids.push(e.eventId);
   }
-  const totals = (stream: Stream): StreamTotals => {
-    let x = st.totals.get(stream);
-    if (x === undefined) {
-      x = emptyTotals();
-      st.totals.set(stream, x);
-    }
-    return x;
-  };
   switch (e.type) {
     case 'BudgetOpened':
       st.status = 'open';
       st.budgetId = e.budgetId;
       st.opened = e.data;
-      for (const stream of e.data.streams) totals(stream);
+      for (const stream of e.data.streams) totalsOf(st, stream);
       return;
     case 'FundingAllocated': {
-      const x = totals(e.data.stream);
+      const x = totalsOf(st, e.data.stream);
       if (e.data.stage === 'agreed') x.allocated = x.allocated.plus(e.data.amount);
       else x.indicative = x.indicative.plus(e.data.amount);
       return;
     }
     case 'FundingAdjusted': {
-      const x = totals(e.data.stream);
+      const x = totalsOf(st, e.data.stream);
       x.allocated = x.allocated.plus(e.data.delta);
       return;
     }
@@ -183,7 +191,7 @@ export function applyEvent(
       st.contribution = e.data.amount;
       return;
     case 'FundsPaid': {
-      const x = totals(e.data.stream);
+      const x = totalsOf(st, e.data.stream);
       x.paid = x.paid.plus(e.data.amount);
       return;
     }
@@ -230,19 +238,20 @@ export function applyEvent(
       return;
     case 'SpendRecorded': {
       const line = planOn(st.plans, e.data.spentOn)?.lines.find((l) => l.lineId === e.data.lineId);
+      const split = e.data.split;
       st.spends.set(e.data.spendId, {
         spendId: e.data.spendId,
-        lineId: e.data.lineId,
+        lineId: line?.lineId ?? e.data.lineId,
         amount: e.data.amount,
-        split: e.data.split,
+        split,
         spentOn: e.data.spentOn,
         category: line?.category ?? 'other',
         option: line?.option ?? 'notional',
         reversed: false,
       });
-      for (const [stream, part] of Object.entries(e.data.split) as [Stream, Money][]) {
-        const x = totals(stream);
-        x.spent = x.spent.plus(part);
+      for (const stream in split) {
+        const x = totalsOf(st, stream as Stream);
+        x.spent = x.spent.plus(split[stream as Stream] as Money);
       }
       return;
     }
@@ -250,14 +259,14 @@ export function applyEvent(
       const sp = st.spends.get(e.data.spendId);
       if (sp === undefined || sp.reversed) return;
       sp.reversed = true;
-      for (const [stream, part] of Object.entries(sp.split) as [Stream, Money][]) {
-        const x = totals(stream);
-        x.spent = x.spent.minus(part);
+      for (const stream in sp.split) {
+        const x = totalsOf(st, stream as Stream);
+        x.spent = x.spent.minus(sp.split[stream as Stream] as Money);
       }
       return;
     }
     case 'SurplusReclaimed': {
-      const x = totals(e.data.stream);
+      const x = totalsOf(st, e.data.stream);
       x.reclaimed = x.reclaimed.plus(e.data.amount);
       return;
     }

@@ -11,6 +11,7 @@ import {
   PaymentOptionC,
   PositiveIntC,
   PositiveMoneyC,
+  PurposeC,
   ReclaimReasonC,
   RefC,
   ReviewOutcomeC,
@@ -39,28 +40,38 @@ export const BudgetOpenedC = t.intersection([
   }),
   t.partial({ referredAt: TimestampC }),
 ]);
+/** The `data` of `BudgetOpened`. */
 export type BudgetOpened = t.TypeOf<typeof BudgetOpenedC>;
 
+/** Funding allocated to a stream, at the `indicative` or `agreed` stage. */
 export const FundingAllocatedC = t.intersection([
   t.type({ stream: StreamC, amount: PositiveMoneyC, stage: StageC }),
   t.partial({ reason: TextC }),
 ]);
+/** The `data` of `FundingAllocated`. */
 export type FundingAllocated = t.TypeOf<typeof FundingAllocatedC>;
 
+/** A change (up or down) to a stream's agreed funding, with its reason. */
 export const FundingAdjustedC = t.type({ stream: StreamC, delta: NonZeroMoneyC, reason: TextC });
+/** The `data` of `FundingAdjusted`. */
 export type FundingAdjusted = t.TypeOf<typeof FundingAdjustedC>;
 
+/** The person's assessed contribution (never on `chc` or `s117` budgets). */
 export const ContributionAssessedC = t.type({ amount: NonNegativeMoneyC });
+/** The `data` of `ContributionAssessed`. */
 export type ContributionAssessed = t.TypeOf<typeof ContributionAssessedC>;
 
+/** Cash paid into a direct-payment account or to a third party (the cash view). */
 export const FundsPaidC = t.type({
   stream: StreamC,
   amount: PositiveMoneyC,
   option: PaymentOptionC,
   reference: RefC,
 });
+/** The `data` of `FundsPaid`. */
 export type FundsPaid = t.TypeOf<typeof FundsPaidC>;
 
+/** One line of a care plan: what it is for, how the money is held, its amount and funding shares. */
 export const PlanLineC = t.type({
   lineId: RefC,
   category: CategoryC,
@@ -68,21 +79,30 @@ export const PlanLineC = t.type({
   amount: NonNegativeMoneyC,
   shares: SharesC,
 });
+/** One line of a care plan. */
 export type PlanLine = t.TypeOf<typeof PlanLineC>;
 
+/** A plan version proposed, optionally answering a change request. */
 export const PlanProposedC = t.intersection([
   t.type({ planVersion: PositiveIntC, lines: t.array(PlanLineC) }),
   t.partial({ changeRequestId: RefC }),
 ]);
+/** The `data` of `PlanProposed`. */
 export type PlanProposed = t.TypeOf<typeof PlanProposedC>;
 
+/** A plan version agreed, on a date. */
 export const PlanAgreedC = t.type({ planVersion: PositiveIntC, agreedOn: DateC });
+/** The `data` of `PlanAgreed`. */
 export type PlanAgreed = t.TypeOf<typeof PlanAgreedC>;
 
+/** A plan version rejected, with the reason. */
 export const PlanRejectedC = t.type({ planVersion: PositiveIntC, reason: TextC });
+/** The `data` of `PlanRejected`. */
 export type PlanRejected = t.TypeOf<typeof PlanRejectedC>;
 
+/** A request to change the plan. */
 export const ChangeRequestedC = t.type({ changeRequestId: RefC, summary: TextC });
+/** The `data` of `ChangeRequested`. */
 export type ChangeRequested = t.TypeOf<typeof ChangeRequestedC>;
 
 /** Sum check: the parts of a split add up to the amount exactly. */
@@ -92,7 +112,8 @@ export function splitProblem(amount: Money, split: Split): string | null {
   return sum.equals(amount) ? null : `parts add up to "${sum}", not the amount "${amount}"`;
 }
 
-const SpendRecordedShape = t.type({
+/** The fields of `SpendRecorded` (its codec adds the check that the split adds up). */
+export const SpendRecordedShape = t.type({
   spendId: RefC,
   lineId: RefC,
   amount: PositiveMoneyC,
@@ -100,7 +121,12 @@ const SpendRecordedShape = t.type({
   payee: TextC,
   evidenceRef: RefC,
   split: SplitC,
+  purpose: PurposeC,
 });
+/**
+ * A spend on a line of the agreed plan, split across the line's streams. Data version 2 adds
+ * `purpose`; version 1 data is upcast to `purpose: "unspecified"` when read (see `upcast.ts`).
+ */
 export const SpendRecordedC = new t.Type<
   t.TypeOf<typeof SpendRecordedShape>,
   t.OutputOf<typeof SpendRecordedShape>,
@@ -116,26 +142,37 @@ export const SpendRecordedC = new t.Type<
   },
   SpendRecordedShape.encode,
 );
+/** The `data` of `SpendRecorded` (newest version: with `purpose`). */
 export type SpendRecorded = t.TypeOf<typeof SpendRecordedC>;
 
+/** A recorded spend reversed (a correction, never an edit), with the reason. */
 export const SpendReversedC = t.type({ spendId: RefC, reason: TextC });
+/** The `data` of `SpendReversed`. */
 export type SpendReversed = t.TypeOf<typeof SpendReversedC>;
 
+/** Surplus taken back by a funder, with the reason and notice. */
 export const SurplusReclaimedC = t.type({
   stream: StreamC,
   amount: PositiveMoneyC,
   reason: ReclaimReasonC,
   noticeRef: RefC,
 });
+/** The `data` of `SurplusReclaimed`. */
 export type SurplusReclaimed = t.TypeOf<typeof SurplusReclaimedC>;
 
+/** A review of the budget and plan, with its outcome. */
 export const ReviewCompletedC = t.type({ reviewedOn: DateC, outcome: ReviewOutcomeC });
+/** The `data` of `ReviewCompleted`. */
 export type ReviewCompleted = t.TypeOf<typeof ReviewCompletedC>;
 
+/** A reason alone: the `data` of direct-payment suspensions, resumptions and stops. */
 export const ReasonC = t.type({ reason: TextC });
+/** The `data` of `DirectPaymentSuspended`, `DirectPaymentResumed` and `DirectPaymentStopped`. */
 export type DirectPaymentChange = t.TypeOf<typeof ReasonC>;
 
+/** The budget closed on a date, with the reason. */
 export const BudgetClosedC = t.type({ closedOn: DateC, reason: TextC });
+/** The `data` of `BudgetClosed`. */
 export type BudgetClosed = t.TypeOf<typeof BudgetClosedC>;
 
 /**
@@ -151,12 +188,16 @@ export const OffPlanSpendFlaggedC = t.type({
   evidenceRef: RefC,
   problem: t.keyof({ 'unknown-line': null, 'no-agreed-plan': null, 'line-not-in-agreed-plan': null }),
 });
+/** The `data` of `OffPlanSpendFlagged`. */
 export type OffPlanSpendFlagged = t.TypeOf<typeof OffPlanSpendFlaggedC>;
 
 /** Added type (v1): a representative is authorised (or the authority ends) to act for the holder. */
 export const RepresentativeAuthorisedC = t.type({ representativeId: RefC, reason: TextC });
+/** The `data` of `RepresentativeAuthorised`. */
 export type RepresentativeAuthorised = t.TypeOf<typeof RepresentativeAuthorisedC>;
+/** A representative's authority to act for the holder ends. */
 export const RepresentativeRevokedC = t.type({ representativeId: RefC, reason: TextC });
+/** The `data` of `RepresentativeRevoked`. */
 export type RepresentativeRevoked = t.TypeOf<typeof RepresentativeRevokedC>;
 
 /** The current (newest) data codec of every event type. */
@@ -183,7 +224,9 @@ export const eventDataCodecs = {
   RepresentativeRevoked: RepresentativeRevokedC,
 } as const;
 
+/** The name of every event type the library knows. */
 export type EventType = keyof typeof eventDataCodecs;
+/** Every event type, in declaration order. */
 export const EVENT_TYPES = Object.keys(eventDataCodecs) as EventType[];
 
 /** The `data` of each event type, as the domain sees it (money as {@link Money}). */
@@ -191,6 +234,7 @@ export type EventDataMap = { [K in EventType]: t.TypeOf<(typeof eventDataCodecs)
 /** The `data` of each event type as JSON (money as strings). */
 export type EventDataJsonMap = { [K in EventType]: t.OutputOf<(typeof eventDataCodecs)[K]> };
 
+/** True when a string names an event type this library knows. */
 export function isEventType(s: string): s is EventType {
   return Object.prototype.hasOwnProperty.call(eventDataCodecs, s);
 }

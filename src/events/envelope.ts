@@ -7,7 +7,17 @@ import {
   type EventDataMap,
   type EventType,
 } from './data.js';
-import { BudgetIdC, Hex64C, PositiveIntC, RefC, RoleC, TimestampC, UuidC, type Role } from './primitives.js';
+import {
+  BudgetIdC,
+  Hex64C,
+  PositiveIntC,
+  RefC,
+  RoleC,
+  TimestampC,
+  UuidC,
+  describeValue,
+  type Role,
+} from './primitives.js';
 import { formatIssue, issuesOf, type DecodeIssue } from './report.js';
 import { currentVersion, upcastData } from './upcast.js';
 
@@ -16,6 +26,7 @@ export const SCHEMA = 'ipb.event/1';
 /** `prevHash` of the first event of a budget. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** Who did something: an id and the role they acted in. */
 export interface Actor {
   readonly id: string;
   readonly role: Role;
@@ -39,6 +50,7 @@ export type PendingEventOf<K extends EventType> = EventMeta & {
   readonly v: number;
   readonly data: EventDataMap[K];
 };
+/** Any event before it is stored (no `seq` or hash yet): narrow it by `type`. */
 export type PendingEvent = { [K in EventType]: PendingEventOf<K> }[EventType];
 
 /** Position and hash chain of a stored event. */
@@ -51,6 +63,7 @@ export interface Seal {
 
 /** An event as stored and exported: pending event plus its seal. Narrow it by `type`. */
 export type EventOf<K extends EventType> = PendingEventOf<K> & Seal;
+/** Any stored event of the log: narrow it by `type` to get its `data` shape. */
 export type LedgerEvent = { [K in EventType]: EventOf<K> }[EventType];
 
 /** The JSON form of an event (one log line, parsed). */
@@ -67,7 +80,8 @@ export type EventJson = {
   };
 }[EventType];
 
-const EnvelopeC = t.intersection([
+/** The envelope codec (every field but the typed `data`); {@link decodeEvent} is the way to decode a line. */
+export const EnvelopeC = t.intersection([
   t.type({
     schema: t.literal(SCHEMA),
     eventId: UuidC,
@@ -122,7 +136,8 @@ export function unsafeJsonIssue(u: unknown): DecodeIssue | null {
       continue;
     }
     for (const k of Object.keys(v)) {
-      const p = path === '' ? k : `${path}.${k}`;
+      const key = k.length > 40 ? describeValue(k) : k;
+      const p = path === '' ? key : `${path}.${key}`;
       if (FORBIDDEN_KEYS.has(k)) return { path: p, problem: `forbidden key ${JSON.stringify(k)}` };
       stack.push({ v: (v as Record<string, unknown>)[k], path: p, depth: depth + 1 });
     }
@@ -153,7 +168,7 @@ export function decodeEvent(u: unknown): Either<DecodeError, LedgerEvent> {
       decodeError([
         {
           path: 'schema',
-          problem: `unknown schema ${JSON.stringify(schema)} (this reader knows "${SCHEMA}")`,
+          problem: `unknown schema ${describeValue(schema)} (this reader knows "${SCHEMA}")`,
         },
       ]),
     );

@@ -3,8 +3,10 @@ import { Money, moneyProblem } from '../money/money.js';
 
 /** Funding streams in the contract's canonical order. */
 export const STREAMS = ['health', 'social-care', 'education', 'contribution'] as const;
+/** A funding stream: `health`, `social-care`, `education` or `contribution`. */
 export type Stream = (typeof STREAMS)[number];
 
+/** The roles an actor can have, as the contract lists them. */
 export const ROLES = [
   'holder',
   'representative',
@@ -14,8 +16,10 @@ export const ROLES = [
   'auditor',
   'system',
 ] as const;
+/** One of {@link ROLES}. */
 export type Role = (typeof ROLES)[number];
 
+/** The Integrated Personal Commissioning cohorts (and `other`). */
 export const COHORTS = [
   'older-people-ltc',
   'children-disabilities',
@@ -23,11 +27,15 @@ export const COHORTS = [
   'serious-mental-illness',
   'other',
 ] as const;
+/** One of {@link COHORTS}. */
 export type Cohort = (typeof COHORTS)[number];
 
+/** The legal basis of a budget: NHS Continuing Healthcare, section 117 aftercare, Care Act, EHC plan, or joint. */
 export const BASES = ['chc', 's117', 'care-act', 'ehcp', 'joint'] as const;
+/** One of {@link BASES}. */
 export type Basis = (typeof BASES)[number];
 
+/** What a plan line buys. */
 export const CATEGORIES = [
   'personal-assistant',
   'agency-care',
@@ -38,21 +46,51 @@ export const CATEGORIES = [
   'community-activity',
   'other',
 ] as const;
+/** One of {@link CATEGORIES}. */
 export type Category = (typeof CATEGORIES)[number];
 
+/**
+ * What a spend paid for, as far as the spending rules care (`SpendRecorded` data v2). The NHS
+ * prohibited-spend categories are listed so the rules can refuse them on health money;
+ * `unspecified` is what every spend recorded before v2 reads as.
+ */
+export const PURPOSES = [
+  'unspecified',
+  'care-and-support',
+  'alcohol',
+  'tobacco',
+  'gambling',
+  'debt-repayment',
+  'illegal',
+  'emergency-care',
+  'primary-care',
+] as const;
+/** One of {@link PURPOSES}. */
+export type Purpose = (typeof PURPOSES)[number];
+
+/** How a plan line's money is held (management option). */
 export const OPTIONS = ['notional', 'third-party', 'direct-payment', 'managed-account'] as const;
+/** One of {@link OPTIONS}. */
 export type ManagementOption = (typeof OPTIONS)[number];
 
+/** How cash can be paid out (every management option except notional). */
 export const PAYMENT_OPTIONS = ['direct-payment', 'third-party', 'managed-account'] as const;
+/** One of {@link PAYMENT_OPTIONS}. */
 export type PaymentOption = (typeof PAYMENT_OPTIONS)[number];
 
+/** Why a funder may reclaim surplus. */
 export const RECLAIM_REASONS = ['plan-change', 'surplus', 'misuse', 'fraud', 'death'] as const;
+/** One of {@link RECLAIM_REASONS}. */
 export type ReclaimReason = (typeof RECLAIM_REASONS)[number];
 
+/** What a review can conclude. */
 export const REVIEW_OUTCOMES = ['no-change', 'plan-change', 'ended'] as const;
+/** One of {@link REVIEW_OUTCOMES}. */
 export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 
+/** Stages of an allocation: an early `indicative` estimate or the `agreed` amount. */
 export const STAGES = ['indicative', 'agreed'] as const;
+/** One of {@link STAGES}. */
 export type Stage = (typeof STAGES)[number];
 
 /** Longest free-text field accepted (reasons, summaries, payees). */
@@ -60,6 +98,7 @@ export const MAX_TEXT_LENGTH = 10_000;
 /** Longest identifier or reference accepted. */
 export const MAX_REF_LENGTH = 256;
 
+/** A short description of any value for error messages (`"abc"`, `12.5`, `null`, `a list`). */
 export function describeValue(u: unknown): string {
   if (u === undefined) return 'nothing';
   if (u === null) return 'null';
@@ -97,16 +136,28 @@ function enumCodec<T extends string>(name: string, values: readonly T[]): t.Type
   );
 }
 
+/** Codec of a {@link Stream}. */
 export const StreamC = enumCodec('stream', STREAMS);
+/** Codec of a {@link Role}. */
 export const RoleC = enumCodec('role', ROLES);
+/** Codec of a {@link Cohort}. */
 export const CohortC = enumCodec('cohort', COHORTS);
+/** Codec of a {@link Basis}. */
 export const BasisC = enumCodec('basis', BASES);
+/** Codec of a {@link Category}. */
 export const CategoryC = enumCodec('category', CATEGORIES);
+/** Codec of a {@link ManagementOption}. */
 export const OptionC = enumCodec('management option', OPTIONS);
+/** Codec of a {@link PaymentOption}. */
 export const PaymentOptionC = enumCodec('payment option', PAYMENT_OPTIONS);
+/** Codec of a {@link ReclaimReason}. */
 export const ReclaimReasonC = enumCodec('reclaim reason', RECLAIM_REASONS);
+/** Codec of a {@link ReviewOutcome}. */
 export const ReviewOutcomeC = enumCodec('review outcome', REVIEW_OUTCOMES);
+/** Codec of a {@link Stage}. */
 export const StageC = enumCodec('stage', STAGES);
+/** Codec of a spend's {@link Purpose}. */
+export const PurposeC = enumCodec('purpose', PURPOSES);
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function isLeap(y: number): boolean {
@@ -152,16 +203,20 @@ export const DateC = checkedString('date', dateProblem);
 export const TimestampC = checkedString('timestamp', timestampProblem);
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Codec of a lowercase UUID string. */
 export const UuidC = checkedString('uuid', (s) =>
   UUID_RE.test(s) ? null : `expected a lowercase UUID, got ${describeValue(s)}`,
 );
 
+/** What a budget id may be: 1-128 characters of `A-Z a-z 0-9 . _ : -`. */
 export const BUDGET_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Codec of a budget id (see {@link BUDGET_ID_RE}). */
 export const BudgetIdC = checkedString('budget id', (s) =>
   BUDGET_ID_RE.test(s) ? null : `expected 1-128 characters of A-Z a-z 0-9 . _ : -, got ${describeValue(s)}`,
 );
 
 const HEX64_RE = /^[0-9a-f]{64}$/;
+/** Codec of a SHA-256 hash: 64 lowercase hex digits. */
 export const Hex64C = checkedString('hash', (s) =>
   HEX64_RE.test(s) ? null : `expected 64 lowercase hex digits, got ${describeValue(s)}`,
 );
@@ -191,6 +246,7 @@ function intCodec(name: string, min: number): t.Type<number, number, unknown> {
     t.identity,
   );
 }
+/** Codec of a whole number >= 1. */
 export const PositiveIntC = intCodec('positive integer', 1);
 
 type MoneyRule = 'any' | 'positive' | 'non-negative' | 'non-zero';
@@ -214,9 +270,13 @@ function moneyCodec(rule: MoneyRule): t.Type<Money, string, unknown> {
     (m) => m.toString(),
   );
 }
+/** Codec of any amount of money: a contract money string in JSON, {@link Money} in the domain. */
 export const MoneyC = moneyCodec('any');
+/** Codec of money above 0.00. */
 export const PositiveMoneyC = moneyCodec('positive');
+/** Codec of money of 0.00 or more. */
 export const NonNegativeMoneyC = moneyCodec('non-negative');
+/** Codec of money other than 0.00 (may be negative). */
 export const NonZeroMoneyC = moneyCodec('non-zero');
 
 function isPlainObject(u: unknown): u is Record<string, unknown> {
@@ -225,6 +285,7 @@ function isPlainObject(u: unknown): u is Record<string, unknown> {
 
 /** Shares: an object from stream to positive whole-number weight, at least one stream. */
 export type Shares = Partial<Record<Stream, number>>;
+/** Codec of {@link Shares}: each stream a whole-number weight >= 1, at least one stream. */
 export const SharesC = new t.Type<Shares, Shares, unknown>(
   'shares',
   (u): u is Shares => isPlainObject(u),
@@ -248,7 +309,7 @@ export const SharesC = new t.Type<Shares, Shares, unknown>(
     }
     for (const k of keys) {
       if (!(STREAMS as readonly string[]).includes(k)) {
-        return t.failure(u, c, `unknown stream ${JSON.stringify(k)} (expected ${STREAMS.join(', ')})`);
+        return t.failure(u, c, `unknown stream ${describeValue(k)} (expected ${STREAMS.join(', ')})`);
       }
     }
     return t.success(out);
@@ -258,6 +319,7 @@ export const SharesC = new t.Type<Shares, Shares, unknown>(
 
 /** A split: an object from stream to its exact part of a spend. */
 export type Split = Partial<Record<Stream, Money>>;
+/** Codec of a {@link Split}: each stream's part of a spend, 0.00 or more. */
 export const SplitC = new t.Type<Split, Partial<Record<Stream, string>>, unknown>(
   'split',
   (u): u is Split => isPlainObject(u),
@@ -266,7 +328,7 @@ export const SplitC = new t.Type<Split, Partial<Record<Stream, string>>, unknown
       return t.failure(u, c, `expected an object from stream to amount, got ${describeValue(u)}`);
     for (const k of Object.keys(u)) {
       if (!(STREAMS as readonly string[]).includes(k)) {
-        return t.failure(u, c, `unknown stream ${JSON.stringify(k)} (expected ${STREAMS.join(', ')})`);
+        return t.failure(u, c, `unknown stream ${describeValue(k)} (expected ${STREAMS.join(', ')})`);
       }
     }
     const out: Split = {};

@@ -29,6 +29,47 @@ function pathOf(context: t.Context): string {
   return path;
 }
 
+/**
+ * Fields that may hold personal data or free text (and an actor's id, which for a holder is
+ * their `personRef`): a decoding problem with one of them never shows the value, only its shape.
+ */
+export const PRIVATE_FIELDS: ReadonlySet<string> = new Set([
+  'personRef',
+  'reason',
+  'summary',
+  'payee',
+  'evidenceRef',
+]);
+
+function isPrivatePath(path: string): boolean {
+  if (path === 'actor.id') return true;
+  const last = /([A-Za-z0-9_-]+)$/.exec(path)?.[1];
+  return last !== undefined && PRIVATE_FIELDS.has(last);
+}
+
+function shapeOf(u: unknown): string {
+  if (typeof u === 'string') return `a string of ${u.length} characters`;
+  if (Array.isArray(u)) return 'a list';
+  if (u === null) return 'null';
+  return typeof u === 'object' ? 'an object' : `a ${typeof u}`;
+}
+
+/** A problem with a private field's value, without the value. */
+function redacted(problem: string, value: unknown): string {
+  let out = problem;
+  if (typeof value === 'string') {
+    for (const r of [describeValue(value), JSON.stringify(value)]) out = out.split(r).join(shapeOf(value));
+    const piece = value.slice(0, 40);
+    if (piece.length >= 3 && out.includes(piece)) {
+      return `not valid (${shapeOf(value)}; the value is not shown: this field may hold personal data)`;
+    }
+  } else if (typeof value === 'number' || typeof value === 'boolean') {
+    const shown = String(value).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`got (the number )?${shown}(?![0-9])`, 'g'), `got ${shapeOf(value)}`);
+  }
+  return out === problem ? out : `${out} (the value is not shown: this field may hold personal data)`;
+}
+
 /** Turns io-ts errors into issues a person can act on, first problem first, deduplicated. */
 export function issuesOf(errors: t.Errors, prefix = ''): DecodeIssue[] {
   const out: DecodeIssue[] = [];
@@ -37,10 +78,11 @@ export function issuesOf(errors: t.Errors, prefix = ''): DecodeIssue[] {
     const inner = pathOf(e.context);
     const path = prefix === '' ? inner : inner === '' ? prefix : `${prefix}.${inner}`.replace('.[', '[');
     const last = e.context[e.context.length - 1];
-    const problem =
+    const raw =
       e.value === undefined
         ? `is required (expected ${last?.type.name ?? 'a value'})`
         : (e.message ?? `expected ${last?.type.name ?? 'a value'}, got ${describeValue(e.value)}`);
+    const problem = e.value !== undefined && isPrivatePath(path) ? redacted(raw, e.value) : raw;
     const key = `${path}\u0000${problem}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -52,4 +94,17 @@ export function issuesOf(errors: t.Errors, prefix = ''): DecodeIssue[] {
 /** `data.split.health: expected money string like "12.50", got 12.5` */
 export function formatIssue(issue: DecodeIssue): string {
   return issue.path === '' ? issue.problem : `${issue.path}: ${issue.problem}`;
+}
+
+/**
+ * The message of a `JSON.parse` error without the piece of input V8 quotes in it
+ * (`Unexpected token 'S', "{"payee":S..." is not valid JSON` becomes `Unexpected token 'S'`),
+ * so a broken line's personal data never reaches an error message or a log.
+ */
+export function jsonSyntaxProblem(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const cut = message
+    .replace(/, .*is not valid JSON$/s, '')
+    .replace(/^.*is not valid JSON$/s, 'not valid JSON');
+  return cut.length > 200 ? `${cut.slice(0, 200)}...` : cut;
 }

@@ -1,11 +1,7 @@
 import { Decimal } from 'decimal.js';
 
-/**
- * A private decimal.js constructor for money: a precision no ledger total can reach
- * (1,000 significant digits), no exponent notation, and rounding never used silently
- * (every operation on pence is exact; division only happens inside `allocate`, on integers).
- */
-const D = Decimal.clone({ precision: 1000, rounding: Decimal.ROUND_FLOOR, toExpNeg: -1000, toExpPos: 1000 });
+/** decimal.js with a precision no amount reaches, so converting pounds to pence never rounds. */
+const Exact = Decimal.clone({ precision: 1000, toExpNeg: -1000, toExpPos: 1000 });
 
 /** The contract's money string: pounds with exactly two decimals, no `+`, no exponent. */
 export const MONEY_PATTERN = /^-?(0|[1-9][0-9]*)\.[0-9]{2}$/;
@@ -50,96 +46,139 @@ export function moneyProblem(input: unknown): string | null {
   return null;
 }
 
+/** Whole pence of a contract money string that {@link moneyProblem} accepts: `"-12.50"` -> `-1250n`. */
+function penceOf(input: string): bigint {
+  return BigInt(input.slice(0, -3) + input.slice(-2));
+}
+
 /**
- * An exact amount of pounds sterling with two decimal places.
+ * An exact amount of pounds sterling with two decimal places, held as whole pence in a
+ * `bigint` (so every sum is exact whatever its size, and a sum costs an integer addition).
  *
  * Built only from contract strings (`"1250.00"`) or whole pence, never from a JS number.
  * Serialises with `toString()` / `toJSON()` to the contract form (`"1250.00"`), never to
  * exponent notation, whatever the size.
  */
 export class Money {
-  private constructor(private readonly d: Decimal) {}
+  private constructor(private readonly pence: bigint) {}
 
   /** £0.00 */
-  static readonly zero: Money = new Money(new D(0));
+  static readonly zero: Money = new Money(0n);
 
   /** Parses a contract money string. Throws {@link MoneyFormatError} naming the problem. */
   static of(input: string): Money {
     const problem = moneyProblem(input);
     if (problem !== null) throw new MoneyFormatError(input, problem);
-    return new Money(new D(input));
+    return new Money(penceOf(input));
   }
 
   /** Like {@link Money.of} but returns `null` instead of throwing. */
   static tryParse(input: unknown): Money | null {
-    return moneyProblem(input) === null ? new Money(new D(input as string)) : null;
+    return moneyProblem(input) === null ? new Money(penceOf(input as string)) : null;
   }
 
   /** From a whole number of pence (bigint, or a decimal string of digits). */
   static fromPence(pence: bigint | string): Money {
-    const s = typeof pence === 'bigint' ? pence.toString() : pence;
-    if (!/^-?[0-9]+$/.test(s)) throw new MoneyFormatError(pence, `expected whole pence, got ${describe(s)}`);
-    return new Money(new D(s).dividedBy(100));
+    if (typeof pence === 'bigint') return new Money(pence);
+    if (!/^-?[0-9]+$/.test(pence)) {
+      throw new MoneyFormatError(pence, `expected whole pence, got ${describe(pence)}`);
+    }
+    return new Money(BigInt(pence));
+  }
+
+  /**
+   * From a decimal.js `Decimal` holding pounds, for callers that keep money in decimal.js.
+   * Exact or refused: a value with fractions of a penny, or not finite, is a {@link MoneyFormatError}.
+   */
+  static fromDecimal(pounds: Decimal): Money {
+    if (!Decimal.isDecimal(pounds) || !pounds.isFinite()) {
+      throw new MoneyFormatError(pounds, 'expected a finite decimal.js Decimal of pounds');
+    }
+    const pence = new Exact(pounds).times(100);
+    if (!pence.isInteger()) {
+      throw new MoneyFormatError(
+        pounds,
+        `expected whole pence, got ${pounds.toFixed()} pounds (a fraction of a penny)`,
+      );
+    }
+    return new Money(BigInt(pence.toFixed(0)));
   }
 
   /** Sum of a list (exact); £0.00 for an empty list. */
   static sum(items: Iterable<Money>): Money {
-    let acc = new D(0);
-    for (const m of items) acc = acc.plus(m.d);
+    let acc = 0n;
+    for (const m of items) acc += m.pence;
     return new Money(acc);
   }
 
+  /** This plus another amount, exactly. */
   plus(other: Money): Money {
-    return new Money(this.d.plus(other.d));
+    return new Money(this.pence + other.pence);
   }
 
+  /** This minus another amount, exactly. */
   minus(other: Money): Money {
-    return new Money(this.d.minus(other.d));
+    return new Money(this.pence - other.pence);
   }
 
+  /** The same amount with the opposite sign (0.00 stays 0.00). */
   negate(): Money {
-    return this.d.isZero() ? this : new Money(this.d.negated());
+    return this.pence === 0n ? this : new Money(-this.pence);
+  }
+
+  /** The amount in pounds as a decimal.js `Decimal` (exact), for callers that keep money in decimal.js. */
+  toDecimal(): Decimal {
+    return new Decimal(this.toString());
   }
 
   /** Whole pence as a bigint. */
   toPence(): bigint {
-    return BigInt(this.d.times(100).toFixed(0));
+    return this.pence;
   }
 
+  /** -1, 0 or 1 as this is less than, equal to or greater than `other`. */
   compare(other: Money): -1 | 0 | 1 {
-    return this.d.comparedTo(other.d) as -1 | 0 | 1;
+    return this.pence < other.pence ? -1 : this.pence > other.pence ? 1 : 0;
   }
 
+  /** True when both are the same amount. */
   equals(other: Money): boolean {
-    return this.d.eq(other.d);
+    return this.pence === other.pence;
   }
 
+  /** True when this is more than `other`. */
   greaterThan(other: Money): boolean {
-    return this.d.gt(other.d);
+    return this.pence > other.pence;
   }
 
+  /** True when this is less than `other`. */
   lessThan(other: Money): boolean {
-    return this.d.lt(other.d);
+    return this.pence < other.pence;
   }
 
+  /** True for 0.00. */
   isZero(): boolean {
-    return this.d.isZero();
+    return this.pence === 0n;
   }
 
+  /** True above 0.00. */
   isPositive(): boolean {
-    return this.d.gt(0);
+    return this.pence > 0n;
   }
 
+  /** True below 0.00. */
   isNegative(): boolean {
-    return this.d.lt(0);
+    return this.pence < 0n;
   }
 
   /** Contract form, e.g. `"1250.00"`, `"-3.10"`; never `"-0.00"`, never exponent notation. */
   toString(): string {
-    const s = this.d.toFixed(2);
-    return s === '-0.00' ? '0.00' : s;
+    const negative = this.pence < 0n;
+    const digits = (negative ? -this.pence : this.pence).toString().padStart(3, '0');
+    return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
   }
 
+  /** The contract form, so `JSON.stringify` writes money as a string (`"12.50"`). */
   toJSON(): string {
     return this.toString();
   }

@@ -115,6 +115,7 @@ export function auditTrail(
   return out;
 }
 
+/** The JSON form of an {@link AuditEntry} (money as contract strings). */
 export interface AuditEntryJson {
   readonly seq: number | null;
   readonly eventId: string;
@@ -129,6 +130,7 @@ export interface AuditEntryJson {
   readonly balancesAfter: Readonly<Partial<Record<Stream, StreamBalanceJson>>>;
 }
 
+/** The JSON form of one audit entry. */
 export function auditEntryJson(a: AuditEntry): AuditEntryJson {
   return {
     seq: a.seq,

@@ -47,8 +47,10 @@ export type Flag =
       readonly weeks: number;
     };
 
+/** The kind of a {@link Flag}: branch on it. */
 export type FlagKind = Flag['kind'];
 
+/** Local policy for flags: the date reviews are judged on and the surplus threshold. */
 export interface FlagOptions {
   /** The date reviews are judged on (`YYYY-MM-DD`); no flag for reviews without it. */
   readonly onDate?: string;

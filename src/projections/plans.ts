@@ -16,6 +16,7 @@ export interface PlanHistoryEntry {
   readonly leadTimeDays?: number;
 }
 
+/** Every plan version of a budget with its lead times, and the time from referral to the first agreed plan. */
 export interface PlanHistory {
   readonly plans: readonly PlanHistoryEntry[];
   /** Days from referral to the first agreed plan, when the budget has a referral time and an agreed plan. */

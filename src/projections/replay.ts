@@ -10,6 +10,7 @@ export interface TimeFilter {
   readonly knownAt?: string;
 }
 
+/** True when an event counts under a time filter (both bounds inclusive). */
 export function passes(e: Pick<PendingEvent, 'occurredAt' | 'recordedAt'>, f: TimeFilter): boolean {
   return (
     (f.asOf === undefined || e.occurredAt <= f.asOf) && (f.knownAt === undefined || e.recordedAt <= f.knownAt)
@@ -35,6 +36,7 @@ export class Replay {
     this.options = options;
   }
 
+  /** Folds one event in (or counts it as seen and skips it when the filter excludes it). */
   add(e: PendingEvent): void {
     this.seen += 1;
     if (!passes(e, this.filter)) return;
@@ -47,6 +49,7 @@ export class Replay {
     applyEvent(s, e, this.options);
   }
 
+  /** Folds many events in, in order. */
   addAll(events: Iterable<PendingEvent>): this {
     for (const e of events) this.add(e);
     return this;
@@ -55,7 +58,7 @@ export class Replay {
   /** Ids of the budgets whose opening passed the filter, in UTF-16 code unit order. */
   budgetIds(): string[] {
     return [...this.states.entries()]
-      .filter(([, s]) => s.status !== 'unopened')
+      .filter(([, s]) => s.opened !== null)
       .map(([id]) => id)
       .sort();
   }
@@ -63,7 +66,7 @@ export class Replay {
   /** The state of one budget (read it, do not change it), or undefined when not opened by then. */
   state(budgetId: string): BudgetState | undefined {
     const s = this.states.get(budgetId);
-    return s === undefined || s.status === 'unopened' ? undefined : s;
+    return s === undefined || s.opened === null ? undefined : s;
   }
 
   /** Every opened budget's state, in budget id order. */

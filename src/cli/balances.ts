@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { BalancesFold, balancesJson } from '../projections/balances.js';
+import { balancesTable } from '../projections/text.js';
+import {
+  CliError,
+  EXIT,
+  asOfOption,
+  budgetOption,
+  foldLogFile,
+  jsonOption,
+  knownAtOption,
+  printJson,
+  printOut,
+  runAction,
+  timeFilterOf,
+  warnSkipped,
+  withLogOptions,
+  type ReplayCliOptions,
+} from './common.js';
+
+/** Options of `ipb balances`. */
+export interface BalancesCliOptions extends ReplayCliOptions {
+  readonly budget?: string;
+  readonly json?: boolean;
+}
+
+/** Registers `ipb balances LOG [--budget ID] [--as-of T] [--known-at T] [--json]`. */
+export function registerBalances(program: Command): void {
+  withLogOptions(
+    program
+      .command('balances')
+      .description(
+        'allocated, indicative, spent, reclaimed and remaining money per budget and stream, as the log contract defines them',
+      )
+      .argument('<log>', 'the event log (JSON Lines)')
+      .addOption(budgetOption())
+      .addOption(asOfOption())
+      .addOption(knownAtOption())
+      .addOption(jsonOption()),
+  ).action(async (log: string, opts: BalancesCliOptions) =>
+    runAction('balances', async () => {
+      // A fold of money only: memory stays small whatever the size of the log.
+      const fold = new BalancesFold(timeFilterOf(opts));
+      const r = await foldLogFile(
+        log,
+        fold,
+        opts,
+        opts.budget === undefined ? {} : { budgetId: opts.budget },
+      );
+      warnSkipped(r);
+      const report = fold.report(opts.budget);
+      if (opts.budget !== undefined && report.budgets.length === 0) {
+        throw new CliError(
+          `no budget ${JSON.stringify(opts.budget)} in ${log}${opts.asOf !== undefined || opts.knownAt !== undefined ? ' by the times given' : ''}`,
+          EXIT.failed,
+        );
+      }
+      if (opts.json === true) printJson(balancesJson(report));
+      else printOut(report.budgets.length === 0 ? 'no budgets' : balancesTable(report));
+      return EXIT.ok;
+    }),
+  );
+}

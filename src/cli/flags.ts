@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import { flagJson, flagsOf, type Flag } from '../projections/flags.js';
+import { flagsText } from '../projections/text.js';
+import {
+  CliError,
+  EXIT,
+  asOfOption,
+  budgetOption,
+  jsonOption,
+  knownAtOption,
+  parsePositiveInt,
+  printJson,
+  printOut,
+  replayLogFile,
+  runAction,
+  warnSkipped,
+  withLogOptions,
+  type ReplayCliOptions,
+} from './common.js';
+import { InvalidArgumentError, Option } from 'commander';
+import { dateProblem } from '../events/primitives.js';
+
+/** Options of `ipb flags`. */
+export interface FlagsCliOptions extends ReplayCliOptions {
+  readonly budget?: string;
+  readonly on?: string;
+  readonly surplusWeeks?: number;
+  readonly json?: boolean;
+}
+
+function parseDate(value: string): string {
+  const p = dateProblem(value);
+  if (p !== null) throw new InvalidArgumentError(p);
+  return value;
+}
+
+/**
+ * The date reviews are judged on: `--on`, else the date of `--as-of`, else today (UTC). The
+ * command line is the edge of the system, so it may read the clock; the projections never do.
+ */
+export function reviewDate(opts: FlagsCliOptions): string {
+  if (opts.on !== undefined) return opts.on;
+  if (opts.asOf !== undefined) return opts.asOf.slice(0, 10);
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Registers `ipb flags LOG [--budget ID] [--on DATE] [--surplus-weeks N] [--as-of T] [--known-at T] [--json]`. */
+export function registerFlags(program: Command): void {
+  withLogOptions(
+    program
+      .command('flags')
+      .description(
+        'what an officer must look at: overspends (per line and per stream), off-plan spend, overdue reviews and direct-payment surpluses',
+      )
+      .argument('<log>', 'the event log (JSON Lines)')
+      .addOption(budgetOption())
+      .addOption(
+        new Option(
+          '--on <date>',
+          'judge reviews as overdue on this date (default: the --as-of date, else today)',
+        ).argParser(parseDate),
+      )
+      .addOption(
+        new Option('--surplus-weeks <n>', 'surplus threshold in weeks of direct-payment funding')
+          .argParser(parsePositiveInt('--surplus-weeks'))
+          .default(8),
+      )
+      .addOption(asOfOption())
+      .addOption(knownAtOption())
+      .addOption(jsonOption()),
+  ).action(async (log: string, opts: FlagsCliOptions) =>
+    runAction('flags', async () => {
+      const r = await replayLogFile(log, opts, opts.budget === undefined ? {} : { budgetId: opts.budget });
+      warnSkipped(r);
+      const onDate = reviewDate(opts);
+      const flags: Flag[] = [];
+      let found = false;
+      for (const [id, s] of r.replay.entries()) {
+        if (opts.budget !== undefined && id !== opts.budget) continue;
+        found = true;
+        flags.push(...flagsOf(id, s, { onDate, surplusWeeks: opts.surplusWeeks ?? 8 }));
+      }
+      if (opts.budget !== undefined && !found) {
+        throw new CliError(`no budget ${JSON.stringify(opts.budget)} in ${log}`, EXIT.failed);
+      }
+      if (opts.json === true) printJson({ onDate, flags: flags.map(flagJson) });
+      else printOut(`flags on ${onDate}:\n${flagsText(flags)}`);
+      return EXIT.ok;
+    }),
+  );
+}

@@ -1,0 +1,245 @@
+/**
+ * Double-entry postings of money events: each event that moves money becomes one balanced
+ * transaction between the accounts of {@link accounts}.
+ */
+import type { BudgetState } from '../budget/state.js';
+import { applyEvent, mutableState } from '../budget/state.js';
+import type { EventType } from '../events/data.js';
+import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
+import { STREAMS, type Stream } from '../events/primitives.js';
+import { balancesOf } from '../projections/balances.js';
+import { passes, Replay, type TimeFilter } from '../projections/replay.js';
+import { Money } from '../money/money.js';
+import { accounts } from './accounts.js';
+
+/** One side of a transaction: an amount into (positive) or out of (negative) an account. */
+export interface Posting {
+  readonly account: string;
+  readonly amount: Money;
+}
+
+/** The postings of one money event. Its postings always sum to zero. */
+export interface JournalTransaction {
+  /** `YYYY-MM-DD`: the UTC date the event occurred (a reversal is never dated before its spend). */
+  readonly date: string;
+  /** One line for people: the budget, what happened, and its references. */
+  readonly description: string;
+  readonly budgetId: string;
+  readonly eventId: string;
+  /** Position in the budget's stream (null for an event not yet stored). */
+  readonly seq: number | null;
+  readonly type: EventType;
+  readonly postings: readonly Posting[];
+}
+
+/** Event types that move money, and so have postings. */
+export const MONEY_EVENT_TYPES: readonly EventType[] = [
+  'FundingAllocated',
+  'FundingAdjusted',
+  'SpendRecorded',
+  'SpendReversed',
+  'SurplusReclaimed',
+  'FundsPaid',
+];
+
+/** Longest free text (payee, reason) copied into a description, in characters. */
+const MAX_DESCRIPTION_TEXT = 80;
+
+/**
+ * Free text made safe for one journal line: control characters and line breaks become spaces,
+ * `;` (which starts a comment in hledger and ledger) becomes `,`, runs of spaces collapse, and
+ * long text is cut at a character boundary.
+ */
+export function journalSafeText(s: string, max = MAX_DESCRIPTION_TEXT): string {
+  const chars = Array.from(
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '?')
+      .replace(/;/g, ',')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
+  return chars.length > max ? `${chars.slice(0, max - 3).join('')}...` : chars.join('');
+}
+
+function pair(into: string, from: string, amount: Money): Posting[] {
+  return [
+    { account: into, amount },
+    { account: from, amount: amount.negate() },
+  ];
+}
+
+function spendKey(budgetId: string, spendId: string): string {
+  return `${budgetId}\u0000${spendId}`;
+}
+
+/**
+ * Turns events into journal transactions, one budget state per budget (the same fold the
+ * ledger's projections use, so a spend is booked under the category of the plan line in force
+ * on its date). Feed events in log order: interleaved budgets, each budget in `seq` order.
+ */
+export class JournalBuilder {
+  private readonly states = new Map<string, BudgetState>();
+  private readonly spendDates = new Map<string, string>();
+
+  /** Applies one event and returns its transaction, or null when it moves no money. */
+  add(e: PendingEvent | LedgerEvent): JournalTransaction | null {
+    let s = this.states.get(e.budgetId);
+    if (s === undefined) {
+      s = mutableState();
+      this.states.set(e.budgetId, s);
+    }
+    let date = e.occurredAt.slice(0, 10);
+    const id = e.budgetId;
+    let postings: Posting[] = [];
+    let what = '';
+    switch (e.type) {
+      case 'FundingAllocated': {
+        const { stream, amount, stage } = e.data;
+        postings =
+          stage === 'agreed'
+            ? pair(accounts.available(id, stream), accounts.funder(stream, id), amount)
+            : pair(accounts.indicativeBudget(id, stream), accounts.indicativeFunder(stream, id), amount);
+        what = `${stage} allocation of ${stream} funding`;
+        break;
+      }
+      case 'FundingAdjusted': {
+        const { stream, delta, reason } = e.data;
+        postings = pair(accounts.available(id, stream), accounts.funder(stream, id), delta);
+        what = `${stream} funding ${delta.isNegative() ? 'reduced' : 'increased'}: ${journalSafeText(reason)}`;
+        break;
+      }
+      case 'SpendReversed': {
+        const sp = s.spends.get(e.data.spendId);
+        if (sp !== undefined && !sp.reversed) {
+          for (const stream of STREAMS) {
+            const part = sp.split[stream];
+            if (part === undefined || part.isZero()) continue;
+            postings.push(
+              ...pair(accounts.available(id, stream), accounts.spent(id, stream, sp.category), part),
+            );
+          }
+          const spentOn = this.spendDates.get(spendKey(id, sp.spendId));
+          if (spentOn !== undefined && spentOn > date) date = spentOn;
+        }
+        what = `reversal of spend ${journalSafeText(e.data.spendId)}: ${journalSafeText(e.data.reason)}`;
+        break;
+      }
+      case 'SurplusReclaimed': {
+        const { stream, amount, reason, noticeRef } = e.data;
+        postings = pair(accounts.reclaimed(stream, id), accounts.available(id, stream), amount);
+        what = `${stream} surplus reclaimed (${reason}, notice ${journalSafeText(noticeRef)})`;
+        break;
+      }
+      case 'FundsPaid': {
+        const { stream, amount, option, reference } = e.data;
+        postings = pair(accounts.paidBudget(id, stream), accounts.paidFunder(stream, id), amount);
+        what = `${stream} funds paid by ${option} (ref ${journalSafeText(reference)})`;
+        break;
+      }
+      default:
+        break;
+    }
+    applyEvent(s, e, { trackCommands: false });
+    if (e.type === 'SpendRecorded') {
+      const sp = s.spends.get(e.data.spendId);
+      const category = sp?.category ?? 'other';
+      for (const stream of STREAMS) {
+        const part = e.data.split[stream];
+        if (part === undefined || part.isZero()) continue;
+        postings.push(...pair(accounts.spent(id, stream, category), accounts.available(id, stream), part));
+      }
+      this.spendDates.set(spendKey(id, e.data.spendId), date);
+      what = `spend ${journalSafeText(e.data.spendId)} on line ${journalSafeText(e.data.lineId)} (${category}): ${journalSafeText(e.data.payee)}`;
+    }
+    if (postings.length === 0) return null;
+    return {
+      date,
+      description: `${id} ${what}`,
+      budgetId: id,
+      eventId: e.eventId,
+      seq: 'seq' in e ? e.seq : null,
+      type: e.type,
+      postings,
+    };
+  }
+}
+
+/** What {@link journalOf} returns: the transactions and the budgets they belong to. */
+export interface JournalEntries {
+  /** One transaction per money event, in log order. */
+  readonly transactions: readonly JournalTransaction[];
+  /** The events that passed the filter, of budgets whose opening passed it, in log order. */
+  readonly events: readonly (PendingEvent | LedgerEvent)[];
+  /** Budgets in the journal, in id order. */
+  readonly budgetIds: readonly string[];
+}
+
+/**
+ * The transactions of a log. Counts only events that pass `filter` (as balances do), and only
+ * budgets whose `BudgetOpened` passes it (a budget the balances do not list has no postings).
+ */
+export function journalOf(
+  events: Iterable<PendingEvent | LedgerEvent>,
+  filter: TimeFilter = {},
+): JournalEntries {
+  const passing = [...events].filter((e) => passes(e, filter));
+  const opened = new Set(passing.filter((e) => e.type === 'BudgetOpened').map((e) => e.budgetId));
+  const kept = passing.filter((e) => opened.has(e.budgetId));
+  const builder = new JournalBuilder();
+  const transactions: JournalTransaction[] = [];
+  for (const e of kept) {
+    const t = builder.add(e);
+    if (t !== null) transactions.push(t);
+  }
+  return { transactions, events: kept, budgetIds: [...opened].sort() };
+}
+
+/** Sum of a transaction's postings: always £0.00 for a balanced transaction. */
+export function transactionSum(t: JournalTransaction): Money {
+  return Money.sum(t.postings.map((p) => p.amount));
+}
+
+/** Balance of every account the transactions post to (accounts that net to zero included). */
+export function accountBalancesOf(transactions: Iterable<JournalTransaction>): Map<string, Money> {
+  const out = new Map<string, Money>();
+  for (const t of transactions) {
+    for (const p of t.postings) out.set(p.account, (out.get(p.account) ?? Money.zero).plus(p.amount));
+  }
+  return out;
+}
+
+/**
+ * The balance every account of the journal should have, computed from the ledger's own
+ * projections (the contract balances per budget and stream, spend by category from the budget
+ * state, cash paid from the stream totals), not from postings. Comparing it with
+ * {@link accountBalancesOf}, or with hledger's and ledger's own totals, checks the postings.
+ */
+export function projectedAccountBalances(
+  events: Iterable<PendingEvent | LedgerEvent>,
+  filter: TimeFilter = {},
+): Map<string, Money> {
+  const out = new Map<string, Money>();
+  const add = (account: string, amount: Money) =>
+    out.set(account, (out.get(account) ?? Money.zero).plus(amount));
+  for (const [id, s] of new Replay(filter).addAll(events).entries()) {
+    for (const [stream, b] of balancesOf(id, s).streams) {
+      add(accounts.funder(stream, id), b.allocated.negate());
+      add(accounts.available(id, stream), b.remaining);
+      add(accounts.reclaimed(stream, id), b.reclaimed);
+      add(accounts.indicativeBudget(id, stream), b.indicative);
+      add(accounts.indicativeFunder(stream, id), b.indicative.negate());
+      const paid = s.totals.get(stream)?.paid ?? Money.zero;
+      add(accounts.paidBudget(id, stream), paid);
+      add(accounts.paidFunder(stream, id), paid.negate());
+    }
+    for (const sp of s.spends.values()) {
+      if (sp.reversed) continue;
+      for (const [stream, part] of Object.entries(sp.split) as [Stream, Money][]) {
+        add(accounts.spent(id, stream, sp.category), part);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,521 @@
+/**
+ * The second stage of the outcome metrics: from merged per-budget facts to cells, one per group
+ * (site, cohort, basis, management option, any combination) and reporting period.
+ *
+ * Every cell is a sum of per-budget contributions (counts, pence, exact multisets of lead
+ * times), so cells also merge: {@link mergeCells} is associative and commutative with the
+ * empty map as identity, and the cells of disjoint sets of budgets merge into the cells of all
+ * of them (given the same period kind and horizon). Ratios, medians and percentiles are derived
+ * only when rows are written ({@link ./report.ts}), from the exact sums.
+ *
+ * The definitions (which budget counts where, which date a fact has) are in docs/outcomes.md.
+ */
+import type { BudgetOpened, PlanLine } from '../events/data.js';
+import {
+  CATEGORIES,
+  OPTIONS,
+  RECLAIM_REASONS,
+  STREAMS,
+  type Category,
+  type ManagementOption,
+} from '../events/primitives.js';
+import { epochMs } from '../events/time.js';
+import { initialState, planOn, type BudgetState, type PlanRecord } from '../budget/state.js';
+import { Money } from '../money/money.js';
+import { reviewDue } from '../projections/flags.js';
+import { ExactMultiset } from './exact.js';
+import type { BudgetFacts, OutcomeFacts, PlanFact, SpendFact } from './facts.js';
+import { periodOf, periodsBetween, type Period, type PeriodKind } from './periods.js';
+
+/** What outcomes can be grouped by. */
+export const DIMENSIONS = ['site', 'cohort', 'basis', 'option'] as const;
+/** A grouping dimension. */
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/**
+ * A budget's management option for grouping: the option of every line of the plan in force at
+ * the end of the period, `mixed` when its lines use several, `none` when no plan is in force.
+ */
+export type BudgetOption = ManagementOption | 'mixed' | 'none';
+
+/** How to compute cells. */
+export interface OutcomeOptions {
+  /** Dimensions to group by, in column order (default none: one group). */
+  readonly by?: readonly Dimension[];
+  /** Reporting period (default `year`, the financial year April to March). */
+  readonly period?: PeriodKind;
+  /**
+   * Last day reported (`YYYY-MM-DD`): periods starting after it are left out and the period
+   * holding it is reported "to date". Default: the latest date in the facts.
+   */
+  readonly horizon?: string;
+}
+
+/** Sums for one group and period: every field is a sum of per-budget contributions. */
+export interface OutcomeCell {
+  readonly group: Readonly<Partial<Record<Dimension, string>>>;
+  readonly period: Period;
+  /** The day positions are taken at: the period's last day, or the horizon if earlier. */
+  readonly asAt: string;
+  /** Budgets live at the end of the period (at `asAt`). */
+  live: number;
+  /** Budgets active at any time in the period. */
+  active: number;
+  /** Flows dated in the period, pence by stream (canonical stream order). */
+  readonly allocated: bigint[];
+  readonly spent: bigint[];
+  readonly reclaimed: bigint[];
+  /** Positions at `asAt`: everything dated up to then, pence by stream. */
+  readonly allocatedToDate: bigint[];
+  readonly spentToDate: bigint[];
+  readonly reclaimedToDate: bigint[];
+  /** Spend in the period by plan-line category (order of `CATEGORIES`) and option (order of `OPTIONS`). */
+  readonly spentByCategory: bigint[];
+  readonly spentByOption: bigint[];
+  /** Reclaims in the period by reason (order of `RECLAIM_REASONS`): how many and how much. */
+  readonly reclaimCount: number[];
+  readonly reclaimAmount: bigint[];
+  /** Change requests made in the period. */
+  changeRequests: number;
+  /** Plan-change lead times (ms) of change requests whose plan was agreed in the period. */
+  readonly leadTimes: ExactMultiset;
+  /** Referral to first agreed plan (ms), for budgets whose first plan was agreed in the period. */
+  readonly referralToAgreed: ExactMultiset;
+  /** Reviews completed in the period on or before their due date, and after it. */
+  reviewsOnTime: number;
+  reviewsLate: number;
+  /** Budgets live at `asAt` whose next review was due before `asAt`. */
+  overdueAtEnd: number;
+  /** Overspend flags (per line and per stream) at `asAt`, and off-plan spend attempts in the period. */
+  overspendFlags: number;
+  offPlanFlags: number;
+}
+
+/** Cells by key (group values and period label). */
+export type OutcomeCells = Map<string, OutcomeCell>;
+
+const zeros = (n: number): bigint[] => new Array<bigint>(n).fill(0n);
+
+function newCell(group: Partial<Record<Dimension, string>>, period: Period, asAt: string): OutcomeCell {
+  return {
+    group,
+    period,
+    asAt,
+    live: 0,
+    active: 0,
+    allocated: zeros(4),
+    spent: zeros(4),
+    reclaimed: zeros(4),
+    allocatedToDate: zeros(4),
+    spentToDate: zeros(4),
+    reclaimedToDate: zeros(4),
+    spentByCategory: zeros(CATEGORIES.length),
+    spentByOption: zeros(OPTIONS.length),
+    reclaimCount: RECLAIM_REASONS.map(() => 0),
+    reclaimAmount: zeros(RECLAIM_REASONS.length),
+    changeRequests: 0,
+    leadTimes: new ExactMultiset(),
+    referralToAgreed: new ExactMultiset(),
+    reviewsOnTime: 0,
+    reviewsLate: 0,
+    overdueAtEnd: 0,
+    overspendFlags: 0,
+    offPlanFlags: 0,
+  };
+}
+
+const addInto = (a: bigint[], b: readonly bigint[]): void => {
+  for (let i = 0; i < a.length; i++) a[i] = (a[i] as bigint) + (b[i] ?? 0n);
+};
+
+/** Adds the sums of `from` into `into` (same group and period). */
+function addCell(into: OutcomeCell, from: OutcomeCell): void {
+  into.live += from.live;
+  into.active += from.active;
+  addInto(into.allocated, from.allocated);
+  addInto(into.spent, from.spent);
+  addInto(into.reclaimed, from.reclaimed);
+  addInto(into.allocatedToDate, from.allocatedToDate);
+  addInto(into.spentToDate, from.spentToDate);
+  addInto(into.reclaimedToDate, from.reclaimedToDate);
+  addInto(into.spentByCategory, from.spentByCategory);
+  addInto(into.spentByOption, from.spentByOption);
+  for (let i = 0; i < into.reclaimCount.length; i++)
+    into.reclaimCount[i] = (into.reclaimCount[i] as number) + (from.reclaimCount[i] ?? 0);
+  addInto(into.reclaimAmount, from.reclaimAmount);
+  into.changeRequests += from.changeRequests;
+  into.leadTimes.addAll(from.leadTimes);
+  into.referralToAgreed.addAll(from.referralToAgreed);
+  into.reviewsOnTime += from.reviewsOnTime;
+  into.reviewsLate += from.reviewsLate;
+  into.overdueAtEnd += from.overdueAtEnd;
+  into.overspendFlags += from.overspendFlags;
+  into.offPlanFlags += from.offPlanFlags;
+}
+
+function cloneCell(c: OutcomeCell): OutcomeCell {
+  const x = newCell(c.group, c.period, c.asAt);
+  addCell(x, c);
+  return x;
+}
+
+/**
+ * Merges the cells of `from` into `into` (changed and returned). Cells must come from the same
+ * period kind and horizon; then merging the cells of disjoint sets of budgets gives the cells of
+ * their union.
+ */
+export function mergeCells(into: OutcomeCells, from: OutcomeCells): OutcomeCells {
+  for (const [k, c] of from) {
+    const x = into.get(k);
+    if (x === undefined) into.set(k, cloneCell(c));
+    else {
+      if (x.asAt !== c.asAt) throw new RangeError(`cells of ${k} were computed to different horizons`);
+      addCell(x, c);
+    }
+  }
+  return into;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-budget replay: plan statuses and spend lines exactly as the budget state does it.
+
+interface EffectiveSpend {
+  readonly lineId: string;
+  readonly spentOn: string;
+  readonly split: readonly bigint[];
+  readonly category: Category;
+  readonly option: ManagementOption;
+  reversed: boolean;
+}
+
+function applyPlanFact(records: PlanRecord[], p: PlanFact): void {
+  switch (p.kind) {
+    case 'proposed': {
+      const lines: PlanLine[] = p.lines.map((l) => ({
+        lineId: l.lineId,
+        category: l.category,
+        option: l.option,
+        amount: Money.fromPence(l.amount),
+        shares: l.shares,
+      }));
+      const rec: PlanRecord = { planVersion: p.version, status: 'proposed', lines, proposedAt: p.at };
+      if (p.changeRequestId !== undefined) rec.changeRequestId = p.changeRequestId;
+      records.push(rec);
+      return;
+    }
+    case 'agreed':
+      for (const r of records) {
+        if (r.planVersion === p.version) {
+          r.status = 'agreed';
+          r.agreedOn = p.agreedOn;
+          r.decidedAt = p.at;
+        } else if (r.status === 'agreed') {
+          r.status = 'superseded';
+        }
+      }
+      return;
+    case 'rejected': {
+      const r = records.find((x) => x.planVersion === p.version);
+      if (r !== undefined) {
+        r.status = 'rejected';
+        r.decidedAt = p.at;
+      }
+      return;
+    }
+  }
+}
+
+/** Replays a budget's plan and spend facts in `seq` order, as `applyEvent` does. */
+function replayPlansAndSpends(plans: readonly PlanFact[], spends: readonly SpendFact[]) {
+  const records: PlanRecord[] = [];
+  const effective: EffectiveSpend[] = [];
+  const latest = new Map<string, number>();
+  let i = 0;
+  let j = 0;
+  while (i < plans.length || j < spends.length) {
+    const p = plans[i];
+    const s = spends[j];
+    if (p !== undefined && (s === undefined || p.seq <= s.seq)) {
+      applyPlanFact(records, p);
+      i += 1;
+      continue;
+    }
+    j += 1;
+    if (s === undefined) continue;
+    if (s.kind === 'spend') {
+      const line = planOn(records, s.spentOn)?.lines.find((l) => l.lineId === s.lineId);
+      latest.set(s.spendId, effective.length);
+      effective.push({
+        lineId: s.lineId,
+        spentOn: s.spentOn,
+        split: s.split,
+        category: line?.category ?? 'other',
+        option: line?.option ?? 'notional',
+        reversed: false,
+      });
+    } else {
+      const k = latest.get(s.spendId);
+      const sp = k === undefined ? undefined : effective[k];
+      if (sp !== undefined && !sp.reversed) sp.reversed = true;
+    }
+  }
+  return { records, spends: effective.filter((s) => !s.reversed) };
+}
+
+/** Flows of one budget in one period. */
+interface Flows {
+  allocated: bigint[];
+  spent: bigint[];
+  reclaimed: bigint[];
+  byCategory: bigint[];
+  byOption: bigint[];
+  reclaimCount: number[];
+  reclaimAmount: bigint[];
+  byLine: Map<string, bigint>;
+  changeRequests: number;
+  leadTimes: number[];
+  referral: number[];
+  reviews: string[];
+  offPlan: number;
+}
+
+function newFlows(): Flows {
+  return {
+    allocated: zeros(4),
+    spent: zeros(4),
+    reclaimed: zeros(4),
+    byCategory: zeros(CATEGORIES.length),
+    byOption: zeros(OPTIONS.length),
+    reclaimCount: RECLAIM_REASONS.map(() => 0),
+    reclaimAmount: zeros(RECLAIM_REASONS.length),
+    byLine: new Map(),
+    changeRequests: 0,
+    leadTimes: [],
+    referral: [],
+    reviews: [],
+    offPlan: 0,
+  };
+}
+
+/** The flows of a period with nothing dated in it (read only). */
+const NO_FLOWS: Flows = newFlows();
+
+const CATEGORY_INDEX = new Map<Category, number>(CATEGORIES.map((c, i) => [c, i]));
+const OPTION_INDEX = new Map<ManagementOption, number>(OPTIONS.map((o, i) => [o, i]));
+
+function budgetOptionAt(records: readonly PlanRecord[], date: string): BudgetOption {
+  const plan = planOn(records, date);
+  if (plan === undefined) return 'none';
+  const options = new Set(plan.lines.map((l) => l.option));
+  if (options.size === 0) return 'none';
+  if (options.size > 1) return 'mixed';
+  return [...options][0] as ManagementOption;
+}
+
+/** A budget state holding just what `reviewDue` reads: the opening, reviews and plans. */
+function reviewState(opened: BudgetOpened, reviews: string[], plans: PlanRecord[]): BudgetState {
+  return { ...initialState, opened, status: 'open', reviews, plans };
+}
+
+/** Adds one budget's contributions to the cells. */
+function addBudget(
+  cells: OutcomeCells,
+  f: BudgetFacts,
+  by: readonly Dimension[],
+  kind: PeriodKind,
+  horizon: string,
+): void {
+  const o = f.opened;
+  if (o === null) return; // never opened (or its opening did not pass the time filter): not listed
+  const start = o.periodStart;
+  const at = (d: string): string => (d < start ? start : d);
+  const closedOn = f.closed[0]?.closedOn;
+  const { records, spends } = replayPlansAndSpends(f.plans, f.spends);
+
+  const flows = new Map<string, { period: Period; flows: Flows }>();
+  const flowsAt = (date: string): Flows | null => {
+    const d = at(date);
+    if (d > horizon) return null; // dated after the horizon: not reported
+    const p = periodOf(kind, d);
+    let x = flows.get(p.label);
+    if (x === undefined) {
+      x = { period: p, flows: newFlows() };
+      flows.set(p.label, x);
+    }
+    return x.flows;
+  };
+
+  for (const [k, pence] of f.funding) {
+    const [date, si] = k.split('\t') as [string, string];
+    const x = flowsAt(date);
+    if (x !== null) x.allocated[Number(si)] = (x.allocated[Number(si)] as bigint) + pence;
+  }
+  for (const [k, r] of f.reclaims) {
+    const [date, si, ri] = k.split('\t') as [string, string, string];
+    const x = flowsAt(date);
+    if (x === null) continue;
+    x.reclaimed[Number(si)] = (x.reclaimed[Number(si)] as bigint) + r.pence;
+    x.reclaimCount[Number(ri)] = (x.reclaimCount[Number(ri)] as number) + r.count;
+    x.reclaimAmount[Number(ri)] = (x.reclaimAmount[Number(ri)] as bigint) + r.pence;
+  }
+  for (const s of spends) {
+    const x = flowsAt(s.spentOn);
+    if (x === null) continue;
+    let total = 0n;
+    for (let i = 0; i < 4; i++) {
+      const part = s.split[i] as bigint;
+      x.spent[i] = (x.spent[i] as bigint) + part;
+      total += part;
+    }
+    const ci = CATEGORY_INDEX.get(s.category) as number;
+    const oi = OPTION_INDEX.get(s.option) as number;
+    x.byCategory[ci] = (x.byCategory[ci] as bigint) + total;
+    x.byOption[oi] = (x.byOption[oi] as bigint) + total;
+    x.byLine.set(s.lineId, (x.byLine.get(s.lineId) ?? 0n) + total);
+  }
+  for (const [date, n] of f.offPlan) {
+    const x = flowsAt(date);
+    if (x !== null) x.offPlan += n;
+  }
+  // Change requests (the latest record of each id, as the budget state keeps it) and lead times.
+  const requested = new Map<string, string>();
+  for (const c of f.changeRequests) requested.set(c.id, c.at);
+  for (const when of requested.values()) {
+    const x = flowsAt(when.slice(0, 10));
+    if (x !== null) x.changeRequests += 1;
+  }
+  const agreedFor = new Map<string, string>();
+  let firstAgreed: string | undefined;
+  for (const r of records) {
+    if ((r.status !== 'agreed' && r.status !== 'superseded') || r.decidedAt === undefined) continue;
+    if (firstAgreed === undefined || r.decidedAt < firstAgreed) firstAgreed = r.decidedAt;
+    const cr = r.changeRequestId;
+    if (cr === undefined || !requested.has(cr)) continue;
+    const prev = agreedFor.get(cr);
+    if (prev === undefined || r.decidedAt < prev) agreedFor.set(cr, r.decidedAt);
+  }
+  for (const [cr, decidedAt] of agreedFor) {
+    const x = flowsAt(decidedAt.slice(0, 10));
+    if (x !== null) x.leadTimes.push(epochMs(decidedAt) - epochMs(requested.get(cr) as string));
+  }
+  if (firstAgreed !== undefined && o.referredAt !== undefined) {
+    const x = flowsAt(firstAgreed.slice(0, 10));
+    if (x !== null) x.referral.push(epochMs(firstAgreed) - epochMs(o.referredAt));
+  }
+  // Reviews, in date order (a date may hold several).
+  const reviewDates: string[] = [];
+  for (const [date, n] of [...f.reviews.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const x = flowsAt(date);
+    for (let i = 0; i < n; i++) {
+      reviewDates.push(date);
+      x?.reviews.push(date);
+    }
+  }
+
+  // Periods: those the budget's life overlaps (to the horizon), and those anything is dated in.
+  const lifeEnd = [o.periodEnd, closedOn ?? o.periodEnd, horizon].reduce((a, b) => (a < b ? a : b));
+  const periods = new Map<string, Period>();
+  for (const p of periodsBetween(kind, start, lifeEnd)) periods.set(p.label, p);
+  for (const { period } of flows.values()) periods.set(period.label, period);
+  const ordered = [...periods.values()].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+
+  const openedData: BudgetOpened = {
+    personRef: '-',
+    site: o.site,
+    cohort: o.cohort,
+    basis: o.basis,
+    streams: [...o.streams],
+    periodStart: o.periodStart,
+    periodEnd: o.periodEnd,
+  };
+  const proposedBy = (d: string) => records.filter((r) => r.proposedAt.slice(0, 10) <= d);
+
+  const allocatedToDate = zeros(4);
+  const spentToDate = zeros(4);
+  const reclaimedToDate = zeros(4);
+  const lineToDate = new Map<string, bigint>();
+  for (const period of ordered) {
+    const x = flows.get(period.label)?.flows ?? NO_FLOWS;
+    const asAt = period.end < horizon ? period.end : horizon;
+    addInto(allocatedToDate, x.allocated);
+    addInto(spentToDate, x.spent);
+    addInto(reclaimedToDate, x.reclaimed);
+    for (const [l, p] of x.byLine) lineToDate.set(l, (lineToDate.get(l) ?? 0n) + p);
+
+    const live = start <= asAt && asAt <= o.periodEnd && (closedOn === undefined || closedOn > asAt);
+    const group: Partial<Record<Dimension, string>> = {};
+    for (const d of by) group[d] = d === 'option' ? budgetOptionAt(records, asAt) : o[d];
+    const key = JSON.stringify([...by.map((d) => group[d]), period.label]);
+    let cell = cells.get(key);
+    if (cell === undefined) {
+      cell = newCell(group, period, asAt);
+      cells.set(key, cell);
+    }
+    cell.active += 1;
+    if (live) cell.live += 1;
+    addInto(cell.allocated, x.allocated);
+    addInto(cell.spent, x.spent);
+    addInto(cell.reclaimed, x.reclaimed);
+    addInto(cell.allocatedToDate, allocatedToDate);
+    addInto(cell.spentToDate, spentToDate);
+    addInto(cell.reclaimedToDate, reclaimedToDate);
+    addInto(cell.spentByCategory, x.byCategory);
+    addInto(cell.spentByOption, x.byOption);
+    for (let i = 0; i < x.reclaimCount.length; i++)
+      cell.reclaimCount[i] = (cell.reclaimCount[i] as number) + (x.reclaimCount[i] as number);
+    addInto(cell.reclaimAmount, x.reclaimAmount);
+    cell.changeRequests += x.changeRequests;
+    for (const v of x.leadTimes) cell.leadTimes.add(v);
+    for (const v of x.referral) cell.referralToAgreed.add(v);
+    // Reviews: on time when done on or before the date due after the reviews before it.
+    for (const r of x.reviews) {
+      const due = reviewDue(
+        reviewState(
+          openedData,
+          reviewDates.filter((d) => d < r),
+          proposedBy(r),
+        ),
+      );
+      if (due === null || r <= due.dueOn) cell.reviewsOnTime += 1;
+      else cell.reviewsLate += 1;
+    }
+    if (live) {
+      const due = reviewDue(
+        reviewState(
+          openedData,
+          reviewDates.filter((d) => d <= asAt),
+          proposedBy(asAt),
+        ),
+      );
+      if (due !== null && due.dueOn < asAt) cell.overdueAtEnd += 1;
+    }
+    // Flags at the end of the period, by the rules of `flagsOf`: each overspent stream, each
+    // overspent line of the plan in force; and the off-plan attempts dated in the period.
+    for (const s of o.streams) {
+      const i = STREAMS.indexOf(s);
+      if ((spentToDate[i] as bigint) + (reclaimedToDate[i] as bigint) > (allocatedToDate[i] as bigint)) {
+        cell.overspendFlags += 1;
+      }
+    }
+    for (const l of planOn(records, asAt)?.lines ?? []) {
+      if ((lineToDate.get(l.lineId) ?? 0n) > l.amount.toPence()) cell.overspendFlags += 1;
+    }
+    cell.offPlanFlags += x.offPlan;
+  }
+}
+
+/**
+ * The cells of merged facts: every opened budget's contributions, grouped by `by` and period.
+ * The horizon defaults to the latest date in the facts (pass it explicitly to merge cells
+ * computed from different facts).
+ */
+export function outcomeCells(facts: OutcomeFacts, options: OutcomeOptions = {}): OutcomeCells {
+  const by = options.by ?? [];
+  const kind = options.period ?? 'year';
+  const horizon = options.horizon ?? facts.latest;
+  const cells: OutcomeCells = new Map();
+  if (horizon === null) return cells;
+  const keys = [...facts.budgets.keys()].sort();
+  for (const k of keys) addBudget(cells, facts.budgets.get(k) as BudgetFacts, by, kind, horizon);
+  return cells;
+}

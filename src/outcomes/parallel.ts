@@ -1,0 +1,300 @@
+/**
+ * Reads one or more logs for outcomes, in parallel with `worker_threads` when asked: the files
+ * are cut into byte ranges at line starts, each worker reads ranges into partial facts, and the
+ * main thread merges them (facts merge exactly, in any order) and joins the hash chains range
+ * by range. The result is the same for any number of workers.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { manifestPathOf, readManifest, type Manifest } from '../log/manifest.js';
+import { joinChains, type FileChain } from './chain.js';
+import { emptyFacts, mergeFacts, type OutcomeFacts } from './facts.js';
+import {
+  readRange,
+  rangeResultFromJson,
+  splitFile,
+  type RangeReadOptions,
+  type RangeResult,
+  type RangeResultJson,
+  type RangeTask,
+  type SkipProblem,
+} from './read.js';
+
+/** Default smallest byte range given to a reader: 32 MiB. */
+export const DEFAULT_MIN_RANGE_BYTES = 32 * 1_048_576;
+
+/** Options of {@link readLogsForOutcomes}. */
+export interface OutcomeReadOptions extends RangeReadOptions {
+  /**
+   * Readers (default 1: this thread alone). With N > 1, this thread and N - 1 worker threads
+   * read byte ranges side by side.
+   */
+  readonly workers?: number;
+  /**
+   * Byte ranges to cut the input into, shared among the files by size (default: one per
+   * worker). With one worker the ranges are read one after another in this thread.
+   */
+  readonly ranges?: number;
+  /**
+   * Smallest byte range worth a task of its own (default {@link DEFAULT_MIN_RANGE_BYTES}: a
+   * worker thread costs about as much to start and warm up as reading some 30 MB).
+   */
+  readonly minRangeBytes?: number;
+  /** Called as bytes are read, with the total. */
+  readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /** Check `<log>.manifest.json` when present (default true). */
+  readonly manifests?: boolean;
+}
+
+/** The first problem found in the inputs (strict reading refuses the logs on it). */
+export interface InputProblem {
+  readonly path: string;
+  /** File line (1-based), or null for whole-file problems (manifest). */
+  readonly line: number | null;
+  readonly budgetId: string | null;
+  readonly seq: number | null;
+  readonly reason: string;
+}
+
+/** What was read from one file. */
+export interface FileReadSummary {
+  readonly path: string;
+  readonly bytes: number;
+  readonly lines: number;
+  /** `absent`, `ok`, or why the log does not match its manifest. */
+  readonly manifest: 'absent' | 'ok' | { readonly problem: string };
+}
+
+/** Everything read from the inputs: the merged facts and what the checks found. */
+export interface OutcomeReadResult {
+  readonly facts: OutcomeFacts;
+  readonly files: readonly FileReadSummary[];
+  /** Lines read in all files. */
+  readonly lines: number;
+  /** Lines skipped (tolerant mode), by problem. */
+  readonly skipped: Partial<Record<SkipProblem, number>>;
+  readonly skippedLines: number;
+  /** Breaks in budgets' hash chains (missing, repeated, moved or re-sealed events). */
+  readonly chainBreaks: number;
+  /** The first problem, or null when every log verifies. */
+  readonly firstProblem: InputProblem | null;
+  /** Readers that took part: this thread and the worker threads started (1: this thread alone). */
+  readonly workersUsed: number;
+}
+
+/**
+ * Starts a worker: the built `worker.js` beside this module; when this module runs from its
+ * TypeScript source (tests, `tsx`), a small bootstrap registers tsx in the worker first.
+ */
+function startWorker(): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new Worker(new URL('./worker.js', self));
+  const source = new URL('./worker.ts', self).href;
+  const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(code, { eval: true });
+}
+
+/** Messages between the main thread and a worker. */
+export type ToWorker = { readonly task: RangeTask; readonly options: RangeReadOptions };
+/** What a worker sends back. */
+export type FromWorker =
+  | { readonly kind: 'progress'; readonly bytes: number }
+  | { readonly kind: 'done'; readonly result: RangeResultJson }
+  | { readonly kind: 'error'; readonly message: string };
+
+/**
+ * Reads the tasks with `workers` readers: this thread and `workers - 1` worker threads, each
+ * taking the next task when it is done. Returns how many readers took part.
+ */
+async function runTasks(
+  tasks: readonly RangeTask[],
+  options: RangeReadOptions,
+  workers: number,
+  onResult: (r: RangeResult) => void,
+  onBytes: (task: number, bytes: number) => void,
+): Promise<number> {
+  let next = 0;
+  let failed = false;
+  const take = (): number => (failed || next >= tasks.length ? -1 : next++);
+  const readers = Math.max(1, Math.min(workers, tasks.length));
+  const pool: Worker[] = [];
+  const here = async (): Promise<void> => {
+    for (let i = take(); i !== -1; i = take()) {
+      onResult(await readRange(tasks[i] as RangeTask, options, (b) => onBytes(i, b)));
+    }
+  };
+  const there = (w: Worker): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      let current = -1;
+      const send = (): void => {
+        current = take();
+        if (current === -1) resolve();
+        else w.postMessage({ task: tasks[current] as RangeTask, options } satisfies ToWorker);
+      };
+      w.on('message', (m: FromWorker) => {
+        if (m.kind === 'progress') onBytes(current, m.bytes);
+        else if (m.kind === 'error') reject(new Error(m.message));
+        else {
+          onResult(rangeResultFromJson(m.result));
+          send();
+        }
+      });
+      w.on('error', reject);
+      send();
+    });
+  try {
+    for (let k = 1; k < readers; k++) pool.push(startWorker());
+    await Promise.all([here(), ...pool.map(there)]);
+  } catch (e) {
+    failed = true;
+    throw e;
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return readers;
+}
+
+async function sha256OfFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+function manifestProblem(m: Manifest, lines: number, chain: FileChain, sha: string): string | null {
+  if (lines !== m.events) {
+    return lines < m.events
+      ? `the log ends after ${lines} lines but its manifest lists ${m.events} events: the file was cut or events were removed`
+      : `the manifest lists ${m.events} events but the log goes on to line ${lines}: lines were added after export`;
+  }
+  const listed = new Map(Object.entries(m.budgets));
+  for (const [id, h] of [...chain.heads].sort((a, b) => a[1].line - b[1].line)) {
+    const x = listed.get(id);
+    if (x === undefined) return `budget ${id} is not in the manifest: it was added after export`;
+    if (x.seq !== h.seq)
+      return `budget ${id} ends at seq ${h.seq} (line ${h.line}) but the manifest lists seq ${x.seq}`;
+    if (x.hash !== h.hash)
+      return `the last event of budget ${id} (seq ${h.seq}) does not match the manifest: it was changed and re-sealed`;
+  }
+  for (const id of [...listed.keys()].sort()) {
+    if (!chain.heads.has(id)) return `budget ${id} is in the manifest but not in the log: it was dropped`;
+  }
+  if (sha !== m.sha256) return `the file's SHA-256 does not match the manifest's: its bytes changed`;
+  return null;
+}
+
+/**
+ * Reads logs into merged outcome facts, checking each log as `ipb verify` does (lines, contract,
+ * hashes, chains, and the manifest beside it when there is one). Strict by default: reading
+ * stops at the first problem, reported in `firstProblem`. With `tolerant`, lines that fail are
+ * skipped and counted, and chain breaks are counted; every readable, self-consistent event is used.
+ */
+export async function readLogsForOutcomes(
+  paths: readonly string[],
+  options: OutcomeReadOptions = {},
+): Promise<OutcomeReadResult> {
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  const sizes = await Promise.all(paths.map(async (p) => (await stat(p)).size));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const tasks: RangeTask[] = [];
+  for (const [fileIndex, path] of paths.entries()) {
+    const size = sizes[fileIndex] as number;
+    const wanted = Math.max(1, Math.floor(options.ranges ?? workers));
+    const share = wanted <= 1 ? 1 : Math.max(1, Math.ceil((wanted * size) / Math.max(1, total)));
+    const ranges = await splitFile(path, size, share, options.minRangeBytes ?? DEFAULT_MIN_RANGE_BYTES);
+    ranges.forEach(([start, end], rangeIndex) => tasks.push({ path, fileIndex, rangeIndex, start, end }));
+  }
+  const rangeOptions: RangeReadOptions = {
+    ...(options.filter === undefined ? {} : { filter: options.filter }),
+    ...(options.tolerant === undefined ? {} : { tolerant: options.tolerant }),
+    ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }),
+    ...(options.chunkBytes === undefined ? {} : { chunkBytes: options.chunkBytes }),
+  };
+
+  const checkManifests = options.manifests !== false;
+  const manifests = await Promise.all(
+    paths.map(async (p) =>
+      checkManifests ? readManifest(manifestPathOf(p)) : ({ kind: 'absent' } as const),
+    ),
+  );
+  const shas = paths.map((p, i) => (manifests[i]?.kind === 'ok' ? sha256OfFile(p) : Promise.resolve('')));
+  shas.forEach((s) => s.catch(() => undefined));
+
+  const facts = emptyFacts();
+  const results: RangeResult[] = [];
+  const progress = tasks.map(() => 0);
+  let done = 0;
+  const onBytes = (i: number, bytes: number): void => {
+    done += bytes - (progress[i] ?? 0);
+    progress[i] = bytes;
+    options.onProgress?.(done, total);
+  };
+  const onResult = (r: RangeResult): void => {
+    mergeFacts(facts, r.facts);
+    results.push(r);
+  };
+  const readers = await runTasks(tasks, rangeOptions, workers, onResult, onBytes);
+
+  const files: FileReadSummary[] = [];
+  const skipped: Partial<Record<SkipProblem, number>> = {};
+  let lines = 0;
+  let chainBreaks = 0;
+  let firstProblem: InputProblem | null = null;
+  for (const [fileIndex, path] of paths.entries()) {
+    const rs = results.filter((r) => r.fileIndex === fileIndex).sort((a, b) => a.rangeIndex - b.rangeIndex);
+    let offset = 0;
+    const withOffsets = rs.map((r) => {
+      const x = { r, chain: r.chain, lineOffset: offset };
+      offset += r.lines;
+      return x;
+    });
+    const joined = joinChains(withOffsets);
+    lines += offset;
+    chainBreaks += joined.breaks.length;
+    for (const r of rs) {
+      for (const [k, n] of Object.entries(r.skipped) as [SkipProblem, number][])
+        skipped[k] = (skipped[k] ?? 0) + n;
+    }
+    // The first problem of this file: the earliest range with one, then the earliest line in it.
+    if (firstProblem === null) {
+      for (const [ri, x] of withOffsets.entries()) {
+        const fails = x.r.failures.map((f) => ({ ...f, line: f.line + x.lineOffset, local: f.line }));
+        const brks = joined.breaks.filter((b) => b.range === ri).map((b) => ({ ...b, local: b.rangeLine }));
+        const first = [...fails, ...brks].sort((a, b) => a.local - b.local)[0];
+        if (first !== undefined) {
+          firstProblem = {
+            path,
+            line: first.line,
+            budgetId: first.budgetId,
+            seq: first.seq,
+            reason: first.reason,
+          };
+          break;
+        }
+      }
+    }
+    const m = manifests[fileIndex];
+    let manifest: FileReadSummary['manifest'] = 'absent';
+    if (m?.kind === 'invalid') manifest = { problem: `the manifest ${m.path} cannot be used: ${m.problem}` };
+    if (m?.kind === 'ok') {
+      const problem = manifestProblem(m.manifest, offset, joined, await (shas[fileIndex] as Promise<string>));
+      manifest = problem === null ? 'ok' : { problem: `does not match its manifest ${m.path}: ${problem}` };
+    }
+    if (typeof manifest === 'object' && firstProblem === null) {
+      firstProblem = { path, line: null, budgetId: null, seq: null, reason: manifest.problem };
+    }
+    files.push({ path, bytes: sizes[fileIndex] as number, lines: offset, manifest });
+  }
+  const skippedLines = Object.values(skipped).reduce((a, b) => a + (b ?? 0), 0);
+  return {
+    facts,
+    files,
+    lines,
+    skipped,
+    skippedLines,
+    chainBreaks,
+    firstProblem,
+    workersUsed: readers,
+  };
+}

@@ -1,0 +1,336 @@
+/**
+ * The command handler services call: load a budget (snapshot + newer events), decide, append
+ * with the expected version, retry a bounded number of times when another writer got there
+ * first, and return the new events or a typed error. A repeated `commandId` returns the events
+ * it produced the first time and appends nothing.
+ */
+import { randomInt } from 'node:crypto';
+import { type Either, left, right } from 'fp-ts/lib/Either.js';
+import type { Command } from '../budget/commands.js';
+import { decide, decodeCommand } from '../budget/decider.js';
+import type { LedgerError } from '../budget/errors.js';
+import { applyEvent, foldEvents, mutableState, type BudgetState } from '../budget/state.js';
+import { GENESIS_HASH, type LedgerEvent } from '../events/envelope.js';
+import {
+  ExpectedVersion,
+  StoreError,
+  VersionConflict,
+  type EventStore,
+  type StoreErrorCode,
+} from './port.js';
+import { BUDGET_STATE_FORMAT, decodeBudgetState, encodeBudgetState } from './state-codec.js';
+
+/** The stream moved under the command more often than the handler retries, or not as the caller expected. */
+export interface ConflictError {
+  readonly code: 'version-conflict';
+  readonly message: string;
+  readonly budgetId: string;
+  /** The version the last attempt expected. */
+  readonly expected: number;
+  /** The version the stream was at. */
+  readonly actual: number;
+  /** Attempts made. */
+  readonly attempts: number;
+}
+
+/** The store failed (disk full, connection lost, read-only, locked...). */
+export interface StoreFailure {
+  readonly code: 'store-failure';
+  readonly reason: Exclude<StoreErrorCode, 'version-conflict'>;
+  readonly message: string;
+  /** True when the command may or may not have been recorded: retry it with the same `commandId`. */
+  readonly outcomeUnknown: boolean;
+}
+
+/** Everything {@link CommandHandler.handle} can refuse with: a broken rule, a conflict, or a store failure. */
+export type HandlerError = LedgerError | ConflictError | StoreFailure;
+
+/** What a handled command gives back. */
+export interface Handled {
+  /** The command's events (the original ones when it was a repeat). */
+  readonly events: readonly LedgerEvent[];
+  /** The budget's version after the command. */
+  readonly version: number;
+  /** True when the command id had been recorded before: nothing was appended. */
+  readonly duplicate: boolean;
+}
+
+/** A budget as loaded for a decision. */
+export interface LoadedBudget {
+  readonly state: BudgetState;
+  readonly version: number;
+  /** Hash of the last event (64 zeros for an empty stream). */
+  readonly hash: string;
+  /** Version of the snapshot the load started from (0 when it replayed the whole stream). */
+  readonly snapshotVersion: number;
+}
+
+/** Options of a {@link CommandHandler}. */
+export interface CommandHandlerOptions {
+  /** Attempts per command when other writers move the stream (default 5, at least 1). */
+  readonly maxAttempts?: number;
+  /** Save a snapshot when this many events were folded since the last one (default 100; 0: never). */
+  readonly snapshotEvery?: number;
+  /** Waits before retry `attempt` (default: a random 0 to 2^attempt ms, at most 100 ms). */
+  readonly backoff?: (attempt: number) => Promise<void>;
+  /** Told about problems that do not fail a command (a snapshot that could not be saved or used). */
+  readonly onWarning?: (message: string) => void;
+  /**
+   * The ledger's clock (e.g. `() => new Date().toISOString()`). When given, the handler stamps
+   * each attempt's `recordedAt` itself: the clock's time, or the budget's last `recordedAt` if
+   * that is later, so `recordedAt` never goes back even when writers race or clocks differ.
+   * Without it, `recordedAt` comes from the command and a command that lost a race to a later
+   * one is refused with `recorded-before-previous`.
+   */
+  readonly clock?: () => string;
+  /** Budgets whose state the handler keeps in memory between commands (default 1000; 0: none). */
+  readonly cacheSize?: number;
+}
+
+/** Options of one {@link CommandHandler.handle} call. */
+export interface HandleOptions {
+  /**
+   * The version the caller decided on (e.g. what a form showed). When the budget has moved on,
+   * the command is refused with a conflict at once, without retrying.
+   */
+  readonly expectedVersion?: number;
+}
+
+const defaultBackoff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, randomInt(0, Math.min(100, 2 ** attempt) + 1)));
+
+function storeFailure(err: StoreError): StoreFailure {
+  return {
+    code: 'store-failure',
+    reason: err.code === 'version-conflict' ? 'store-unavailable' : err.code,
+    message: err.message,
+    outcomeUnknown: err.outcomeUnknown,
+  };
+}
+
+function conflict(budgetId: string, expected: number, actual: number, attempts: number): ConflictError {
+  return {
+    code: 'version-conflict',
+    message:
+      attempts > 1
+        ? `budget ${budgetId} kept changing while the command was decided (${attempts} attempts); try again`
+        : `budget ${budgetId} is at version ${actual}, not ${expected}: it changed since you looked; reload and decide again`,
+    budgetId,
+    expected,
+    actual,
+    attempts,
+  };
+}
+
+/** A budget's state kept by the handler between commands (mutable, never handed out). */
+interface Cached {
+  readonly state: BudgetState;
+  version: number;
+  hash: string;
+  snapshotVersion: number;
+}
+
+/**
+ * Decides commands against a store. One handler may serve many concurrent requests.
+ *
+ * It keeps the state of recently used budgets in memory (see `cacheSize`): a command then reads
+ * only the events appended since (by any writer, in any process) and folds them in, instead of
+ * loading the budget again. The cache is only a shortcut: every append still carries the
+ * version the decision was made on, so a stale cache costs a retry, never a wrong event.
+ */
+export class CommandHandler {
+  private readonly maxAttempts: number;
+  private readonly snapshotEvery: number;
+  private readonly backoff: (attempt: number) => Promise<void>;
+  private readonly warn: (message: string) => void;
+  private readonly clock: (() => string) | undefined;
+  private readonly cacheSize: number;
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    /** The store the handler reads and appends to. */
+    readonly store: EventStore,
+    options: CommandHandlerOptions = {},
+  ) {
+    this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 5));
+    this.snapshotEvery = Math.max(0, Math.floor(options.snapshotEvery ?? 100));
+    this.backoff = options.backoff ?? defaultBackoff;
+    this.warn = options.onWarning ?? (() => undefined);
+    this.clock = options.clock;
+    this.cacheSize = Math.max(0, Math.floor(options.cacheSize ?? 1000));
+  }
+
+  /**
+   * Loads a budget's decider state from the store, ignoring the cache: from its snapshot when one
+   * exists, matches the stream (the event at the snapshot's version still has the snapshot's
+   * hash) and is in this library's format; otherwise by replaying the whole stream.
+   */
+  async load(budgetId: string): Promise<LoadedBudget> {
+    const fromSnapshot = await this.loadFromSnapshot(budgetId);
+    if (fromSnapshot !== null) return fromSnapshot;
+    const events = await this.store.readStream(budgetId);
+    const last = events[events.length - 1];
+    return {
+      state: foldEvents(events),
+      version: last?.seq ?? 0,
+      hash: last?.hash ?? GENESIS_HASH,
+      snapshotVersion: 0,
+    };
+  }
+
+  private async loadFromSnapshot(budgetId: string): Promise<LoadedBudget | null> {
+    let snap;
+    try {
+      snap = await this.store.loadSnapshot(budgetId);
+    } catch (err) {
+      this.warn(`snapshot of ${budgetId} could not be read, replaying instead: ${(err as Error).message}`);
+      return null;
+    }
+    if (snap === null || snap.format !== BUDGET_STATE_FORMAT || snap.version < 1) return null;
+    const events = await this.store.readStream(budgetId, { fromVersion: snap.version });
+    const at = events[0];
+    if (at === undefined || at.seq !== snap.version || at.hash !== snap.hash) {
+      this.warn(
+        `snapshot of ${budgetId} at version ${snap.version} does not match the stream; replaying instead`,
+      );
+      return null;
+    }
+    let state: BudgetState;
+    try {
+      state = decodeBudgetState(snap.state);
+    } catch (err) {
+      this.warn(`snapshot of ${budgetId} is damaged (${(err as Error).message}); replaying instead`);
+      return null;
+    }
+    if (state.version !== snap.version || state.budgetId !== budgetId) {
+      this.warn(`snapshot of ${budgetId} holds another state (version ${state.version}); replaying instead`);
+      return null;
+    }
+    const newer = events.slice(1);
+    const last = newer[newer.length - 1];
+    return {
+      state: newer.length === 0 ? state : foldEvents(newer, state),
+      version: last?.seq ?? snap.version,
+      hash: last?.hash ?? snap.hash,
+      snapshotVersion: snap.version,
+    };
+  }
+
+  /** The budget's current state: the cached one brought up to date, or a fresh load. */
+  private async current(budgetId: string): Promise<Cached> {
+    const cached = this.cache.get(budgetId);
+    if (cached !== undefined) {
+      // read from the last cached event too: the stream must still hold it (same hash)
+      const from = Math.max(1, cached.version);
+      const newer = await this.store.readStream(budgetId, { fromVersion: from });
+      const anchor = newer[0];
+      const holds = cached.version === 0 || (anchor?.seq === cached.version && anchor.hash === cached.hash);
+      if (holds && this.advance(cached, newer)) {
+        this.cache.delete(budgetId);
+        this.cache.set(budgetId, cached);
+        return cached;
+      }
+      this.cache.delete(budgetId);
+    }
+    const loaded = await this.load(budgetId);
+    const fresh: Cached = {
+      state: mutableState(loaded.state),
+      version: loaded.version,
+      hash: loaded.hash,
+      snapshotVersion: loaded.snapshotVersion,
+    };
+    if (this.cacheSize > 0) {
+      this.cache.set(budgetId, fresh);
+      if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    }
+    return fresh;
+  }
+
+  /** Folds stored events into a cached state; false when they do not continue its chain. */
+  private advance(c: Cached, events: readonly LedgerEvent[]): boolean {
+    for (const e of events) {
+      if (e.seq <= c.version) continue;
+      if (e.seq !== c.version + 1 || e.prevHash !== c.hash) return false;
+      applyEvent(c.state, e);
+      c.version = e.seq;
+      c.hash = e.hash;
+    }
+    return true;
+  }
+
+  /** Decides and records one command. Never throws for refusals or store failures: they come back as values. */
+  async handle(command: Command, options: HandleOptions = {}): Promise<Either<HandlerError, Handled>> {
+    const decoded = decodeCommand(command);
+    if (decoded._tag === 'Left') return decoded;
+    const c = decoded.right;
+    let last: ConflictError | null = null;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      try {
+        const budget = await this.current(c.budgetId);
+        // from here to the append's start nothing awaits: the decision and its version match
+        const version = budget.version;
+        if (budget.state.commands.has(c.commandId)) {
+          const events = await this.store.readCommand(c.budgetId, c.commandId);
+          return right({ events, version, duplicate: true });
+        }
+        if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+          return left(conflict(c.budgetId, options.expectedVersion, version, 1));
+        }
+        const decided = decide(this.stamp(c, budget.state), budget.state);
+        if (decided._tag === 'Left') return decided;
+        const expected = version === 0 ? ExpectedVersion.noStream : ExpectedVersion.exactly(version);
+        const r = await this.store.append(c.budgetId, decided.right, expected);
+        if (!this.advance(budget, r.events)) this.cache.delete(c.budgetId);
+        else if (!r.duplicate) await this.maybeSnapshot(c.budgetId, budget);
+        return right({ events: r.events, version: r.version, duplicate: r.duplicate });
+      } catch (err) {
+        if (err instanceof VersionConflict) {
+          const expected = err.expected.kind === 'exactly' ? err.expected.version : 0;
+          last = conflict(c.budgetId, expected, err.actual, attempt);
+          if (err.actual < expected) this.cache.delete(c.budgetId);
+          if (options.expectedVersion !== undefined) return left({ ...last, attempts: 1 });
+          if (attempt < this.maxAttempts) await this.backoff(attempt);
+          continue;
+        }
+        if (err instanceof StoreError) return left(storeFailure(err));
+        throw err;
+      }
+    }
+    return left(last ?? conflict(c.budgetId, 0, 0, this.maxAttempts));
+  }
+
+  private stamp(c: Command, state: BudgetState): Command {
+    if (this.clock === undefined) return c;
+    const now = this.clock();
+    const last = state.lastRecordedAt;
+    return { ...c, recordedAt: last !== null && last > now ? last : now };
+  }
+
+  private async maybeSnapshot(budgetId: string, budget: Cached): Promise<void> {
+    if (this.snapshotEvery === 0 || budget.version - budget.snapshotVersion < this.snapshotEvery) return;
+    const snapshot = {
+      budgetId,
+      version: budget.version,
+      hash: budget.hash,
+      format: BUDGET_STATE_FORMAT,
+      state: encodeBudgetState(budget.state),
+    };
+    budget.snapshotVersion = budget.version;
+    try {
+      await this.store.saveSnapshot(snapshot);
+    } catch (err) {
+      this.warn(
+        `snapshot of ${budgetId} at version ${snapshot.version} not saved: ${(err as Error).message}`,
+      );
+    }
+  }
+}
+
+/** Handles one command with a fresh {@link CommandHandler} (for scripts; services keep one handler). */
+export function handleCommand(
+  store: EventStore,
+  command: Command,
+  options: CommandHandlerOptions & HandleOptions = {},
+): Promise<Either<HandlerError, Handled>> {
+  return new CommandHandler(store, options).handle(command, options);
+}
