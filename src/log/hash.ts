@@ -25,6 +25,19 @@ export function hashOfEnvelope(envelope: Readonly<Record<string, unknown>>): str
   return sha256Hex(canonicalJson(rest));
 }
 
+/**
+ * The line of each event sealed here, so the store writes it without serialising twice. In the
+ * canonical (sorted) key order `hash` stands just before `occurredAt`, the last top-level key
+ * whose name can also appear nested (only plain values follow it), so the line is the hashed
+ * text with `"hash":"..."` put in there.
+ */
+const sealedLines = new WeakMap<LedgerEvent, { readonly hash: string; readonly line: string }>();
+
+function withHash(unhashed: string, hash: string): { hash: string; line: string } {
+  const at = unhashed.lastIndexOf(',"occurredAt":"');
+  return { hash, line: `${unhashed.slice(0, at)},"hash":"${hash}"${unhashed.slice(at)}` };
+}
+
 /** Gives pending events their `seq`, `prevHash` and `hash`, continuing a chain. */
 export function sealEvents(
   pending: readonly PendingEvent[],
@@ -35,8 +48,10 @@ export function sealEvents(
   return pending.map((p) => {
     seq += 1;
     const json = unhashedJson(p, seq, prev);
-    const hash = sha256Hex(canonicalJson(json));
+    const unhashed = canonicalJson(json);
+    const hash = sha256Hex(unhashed);
     const sealed = { ...p, schema: 'ipb.event/1', seq, prevHash: prev, hash } as LedgerEvent;
+    sealedLines.set(sealed, withHash(unhashed, hash));
     prev = hash;
     return sealed;
   });
@@ -44,6 +59,8 @@ export function sealEvents(
 
 /** One log line (canonical JSON, no newline) for a sealed event. */
 export function eventLine(e: LedgerEvent): string {
+  const cached = sealedLines.get(e);
+  if (cached !== undefined && e.hash === cached.hash) return cached.line;
   return canonicalJson({ ...unhashedJson(e, e.seq, e.prevHash), hash: e.hash });
 }
 
