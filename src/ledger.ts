@@ -2,7 +2,7 @@ import { type Either, left, right } from 'fp-ts/lib/Either.js';
 import type { Command } from './budget/commands.js';
 import { decide } from './budget/decider.js';
 import type { LedgerError } from './budget/errors.js';
-import { applyEvent, foldEvents, initialState, mutableState, type BudgetState } from './budget/state.js';
+import { evolve, initialState, type BudgetState } from './budget/state.js';
 import { GENESIS_HASH, type LedgerEvent } from './events/envelope.js';
 import { eventLine, sealEvents } from './log/hash.js';
 
@@ -34,12 +34,10 @@ export class Ledger {
     if (decided._tag === 'Left') return left(decided.left);
     const last = stream.events[stream.events.length - 1];
     const sealed = sealEvents(decided.right, last === undefined ? { seq: 0, hash: GENESIS_HASH } : last);
-    const state = mutableState(stream.state);
-    for (const e of sealed) applyEvent(state, e);
-    this.streams.set(command.budgetId, {
-      events: [...stream.events, ...sealed],
-      state: foldEvents([], state),
-    });
+    let state = stream.state;
+    for (const e of sealed) state = evolve(state, e);
+    stream.events.push(...sealed);
+    this.streams.set(command.budgetId, { events: stream.events, state });
     this.all.push(...sealed);
     return right({ events: sealed, duplicate: false });
   }
@@ -56,9 +54,9 @@ export class Ledger {
     return this.all;
   }
 
-  /** The events of one budget, in `seq` order. */
+  /** The events of one budget, in `seq` order (a copy: later records do not change it). */
   eventsOf(budgetId: string): readonly LedgerEvent[] {
-    return this.streams.get(budgetId)?.events ?? [];
+    return [...(this.streams.get(budgetId)?.events ?? [])];
   }
 
   /** The decider state of one budget. */

@@ -180,17 +180,20 @@ export function parsePositiveInt(_flag: string): (value: string) => number {
   };
 }
 
+/** A date given on the command line (`2025-04-01`, a real calendar date), or a usage error. */
+export function parseDateArg(value: string): string {
+  const p = dateProblem(value);
+  if (p !== null) throw new InvalidArgumentError(p);
+  return value;
+}
+
 /**
  * A time given on the command line: a contract timestamp (`2025-04-01T09:30:00.000Z`) as is,
  * or a date (`2025-04-01`) meaning the end of that day in UTC (`2025-04-01T23:59:59.999Z`), so
  * "as of 1 April" includes everything that happened on 1 April. Throws a usage error otherwise.
  */
 export function parseTimeArg(value: string): string {
-  if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value)) {
-    const p = dateProblem(value);
-    if (p !== null) throw new InvalidArgumentError(p);
-    return `${value}T23:59:59.999Z`;
-  }
+  if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value)) return `${parseDateArg(value)}T23:59:59.999Z`;
   const p = timestampProblem(value);
   if (p !== null) throw new InvalidArgumentError(`${p} (or a date like "2025-04-01")`);
   return value;

@@ -8,6 +8,7 @@ import {
   budgetOption,
   jsonOption,
   knownAtOption,
+  parseDateArg,
   parsePositiveInt,
   printJson,
   printOut,
@@ -17,8 +18,7 @@ import {
   withLogOptions,
   type ReplayCliOptions,
 } from './common.js';
-import { InvalidArgumentError, Option } from 'commander';
-import { dateProblem } from '../events/primitives.js';
+import { Option } from 'commander';
 
 /** Options of `ipb flags`. */
 export interface FlagsCliOptions extends ReplayCliOptions {
@@ -26,12 +26,6 @@ export interface FlagsCliOptions extends ReplayCliOptions {
   readonly on?: string;
   readonly surplusWeeks?: number;
   readonly json?: boolean;
-}
-
-function parseDate(value: string): string {
-  const p = dateProblem(value);
-  if (p !== null) throw new InvalidArgumentError(p);
-  return value;
 }
 
 /**
@@ -58,7 +52,7 @@ export function registerFlags(program: Command): void {
         new Option(
           '--on <date>',
           'judge reviews as overdue on this date (default: the --as-of date, else today)',
-        ).argParser(parseDate),
+        ).argParser(parseDateArg),
       )
       .addOption(
         new Option('--surplus-weeks <n>', 'surplus threshold in weeks of direct-payment funding')

@@ -37,10 +37,21 @@ export interface BalancesJson {
   }>;
 }
 
-/** The balances of one budget's state. */
-export function balancesOf(budgetId: string, s: BudgetState): BudgetBalances {
-  const streams = (s.opened?.streams ?? []).map((stream): [Stream, StreamBalance] => {
-    const x = s.totals.get(stream);
+/** The running sums of one stream, as a budget's state or a {@link BalancesFold} keeps them. */
+interface StreamSums {
+  allocated: Money;
+  indicative: Money;
+  spent: Money;
+  reclaimed: Money;
+}
+
+/** Balances of the given streams (in that order) from their running sums; absent sums are zero. */
+function streamBalances(
+  streams: readonly Stream[],
+  sums: ReadonlyMap<Stream, StreamSums>,
+): Array<[Stream, StreamBalance]> {
+  return streams.map((stream) => {
+    const x = sums.get(stream);
     const allocated = x?.allocated ?? Money.zero;
     const spent = x?.spent ?? Money.zero;
     const reclaimed = x?.reclaimed ?? Money.zero;
@@ -55,7 +66,11 @@ export function balancesOf(budgetId: string, s: BudgetState): BudgetBalances {
       },
     ];
   });
-  return { budgetId, streams };
+}
+
+/** The balances of one budget's state. */
+export function balancesOf(budgetId: string, s: BudgetState): BudgetBalances {
+  return { budgetId, streams: streamBalances(s.opened?.streams ?? [], s.totals) };
 }
 
 /** Balances of every budget in a replay, budgets in id order. */
@@ -65,14 +80,6 @@ export function balancesOfReplay(r: Replay, budgetId?: string): BalancesReport {
     if (budgetId === undefined || id === budgetId) budgets.push(balancesOf(id, s));
   }
   return { budgets };
-}
-
-/** One stream's money in a {@link BalancesFold}: running sums, as the contract counts them. */
-interface StreamSums {
-  allocated: Money;
-  indicative: Money;
-  spent: Money;
-  reclaimed: Money;
 }
 
 /** What a {@link BalancesFold} keeps of one budget. */
@@ -202,22 +209,7 @@ export class BalancesFold {
     return {
       budgets: ids.map((id) => {
         const b = this.budgets.get(id) as BudgetMoney;
-        const streams = (b.streams ?? []).map((stream): [Stream, StreamBalance] => {
-          const x = b.sums.get(stream);
-          const allocated = x?.allocated ?? Money.zero;
-          const spent = x?.spent ?? Money.zero;
-          const reclaimed = x?.reclaimed ?? Money.zero;
-          return [
-            stream,
-            {
-              allocated,
-              indicative: x?.indicative ?? Money.zero,
-              spent,
-              reclaimed,
-              remaining: allocated.minus(spent).minus(reclaimed),
-            },
-          ];
-        });
+        const streams = streamBalances(b.streams ?? [], b.sums);
         return { budgetId: id, streams };
       }),
     };
