@@ -12,7 +12,17 @@
  * - hledger and ledger exist only as Debian packages: without them a local run says so in one
  *   loud line and their tests are skipped; with `CI=true` their absence fails the run.
  */
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,7 +54,19 @@ let postgres: Stoppable | undefined;
 let dataDir: string | undefined;
 
 const require = createRequire(import.meta.url);
-const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+/** The folder of an installed package (found from its entry point: not every package exports package.json). */
+function packageDir(name: string, from?: string): string {
+  let dir = dirname(require.resolve(name, from === undefined ? undefined : { paths: [from] }));
+  for (; dirname(dir) !== dir; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name
+    )
+      return dir;
+  }
+  throw new Error(`cannot find the folder of the installed package ${name}`);
+}
 
 /** True when every folder above `path` lets other users through (search permission). */
 function reachableByOthers(path: string): boolean {
