@@ -52,6 +52,7 @@ export * from './projections/balances.js';
 export * from './projections/plans.js';
 export * from './projections/flags.js';
 export * from './projections/audit.js';
+export { budgetView, type BudgetView, type BudgetViewOptions } from './projections/budget-view.js';
 export { textTable, balancesTable, auditTable, flagsText } from './projections/text.js';
 export { canonicalJson, sha256Hex, hashOfEnvelope, sealEvents, eventLine } from './log/hash.js';
 export { Ledger, type Recorded } from './ledger.js';
@@ -63,6 +64,7 @@ export * from './store/postgres.js';
 export * from './store/handler.js';
 export * from './store/projection.js';
 export { storeLines, exportStore } from './store/export.js';
+export { loadBudget } from './app/load-budget.js';
 export {
   encodeState,
   decodeState,
