@@ -35,7 +35,7 @@ export interface StatementPerson {
 /** The money from one funder. */
 export interface FunderMoney {
   readonly stream: Stream;
-  /** The funder in words: "the NHS", "the council", "education", "your own contribution". */
+  /** The funder in words: "the NHS", "the council", "education", "you (your own share)". */
   readonly funder: string;
   /** Agreed money (agreed allocations and adjustments): `allocated` of the balances. */
   readonly given: Money;
@@ -244,7 +244,7 @@ const FUNDER: Readonly<Record<Stream, string>> = {
   health: 'the NHS',
   'social-care': 'the council',
   education: 'education',
-  contribution: 'your own contribution',
+  contribution: 'you (your own share)',
 };
 
 /** Who gives a stream's money, in words: "the NHS", "the council"... */
@@ -492,7 +492,7 @@ export function budgetStatement(
         );
         return;
       case 'ContributionAssessed':
-        act(`Worked out that your own contribution is ${moneyWords(e.data.amount)}.`);
+        act(`Worked out your own share: ${moneyWords(e.data.amount)}.`);
         return;
       case 'FundsPaid':
         act(
@@ -604,7 +604,7 @@ export function budgetStatement(
           howToAsk: `If you think this is wrong, you can ask ${funder} to look at it again. This is called asking for a reconsideration. Contact ${who.name} and give the notice number ${e.data.noticeRef}.`,
         });
         act(
-          `Took back ${moneyWords(e.data.amount)} of money from ${funder}.`,
+          `Took back ${moneyWords(e.data.amount)} of the money from ${funder}.`,
           RECLAIM_WHY[e.data.reason] ?? null,
         );
         return;
@@ -754,10 +754,14 @@ function moneySentences(
   } else {
     out.push(`Your budget has ${moneyWords(total.given)} this year.`);
   }
-  const from = funders
-    .filter((f) => f.given.isPositive())
-    .map((f) => `${moneyWords(f.given)} from ${f.funder}`);
-  if (from.length > 0) out.push(`That is ${listWords(from)}.`);
+  for (const f of funders) {
+    if (!f.given.isPositive()) continue;
+    out.push(
+      f.stream === 'contribution'
+        ? `Your own share is ${moneyWords(f.given)}.`
+        : `${capital(f.funder)} gives ${moneyWords(f.given)}.`,
+    );
+  }
   out.push(`So far ${moneyWords(total.spent)} has been spent.`);
   if (total.takenBack.isPositive()) out.push(`${moneyWords(total.takenBack)} was taken back.`);
   out.push(
@@ -766,7 +770,7 @@ function moneySentences(
       : `${moneyWords(total.left)} is left.`,
   );
   if (contribution !== null && contribution.isPositive()) {
-    out.push(`Your own contribution was worked out as ${moneyWords(contribution)}.`);
+    out.push(`Your own share was worked out as ${moneyWords(contribution)}.`);
   }
   return out;
 }
