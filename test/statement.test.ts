@@ -26,6 +26,7 @@ import {
   type BudgetStatement,
 } from 'ipb-ledger';
 import { KARL, karlLedger } from '../examples/karl.js';
+import { statementFor } from '../docs/snippets/statement.js';
 import { hasStackTrace, ipb } from './cli-helpers.js';
 import { BUSY, busyLedger } from './statement-fixtures.js';
 
@@ -339,6 +340,18 @@ describe('the fold and the JSON', () => {
     expect(
       Money.of(json.money.funders[0]?.left ?? '').equals(karl.money.funders[0]?.left ?? Money.zero),
     ).toBe(true);
+  });
+});
+
+describe('docs/snippets/statement.ts', () => {
+  it('builds the text and HTML as of a day, and refuses a day before the budget', () => {
+    const r = statementFor(karlEvents, KARL, '2018-05-31');
+    expect(r.left).toBe('28179.99'); // 30,000.00 less 1,500.01 and 320.00 (the 240.00 was taken off)
+    expect(r.text).toContain('It shows everything up to 31 May 2018.');
+    expect(r.html).toContain('<h1>Your budget statement</h1>');
+    expect(() => statementFor(karlEvents, KARL, '2018-03-01')).toThrow(
+      'no budget notts-karl-2018 by 2018-03-01',
+    );
   });
 });
 

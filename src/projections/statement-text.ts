@@ -159,24 +159,15 @@ export function statementText(st: BudgetStatement): string {
   out.push('');
 
   section(5, `${STATEMENT_SECTIONS.actions}, newest first`);
-  out.push(
-    textTable(
-      ['Date', 'Who', 'What they did'],
-      st.actions.map((a) => [dateWords(a.date), a.who.name, `${a.what}${why(a.why)}`]),
-    ),
-    '',
-  );
+  for (const a of st.actions) out.push(`${dateWords(a.date)}, ${a.who.name}:`, `  ${a.what}${why(a.why)}`);
+  out.push('');
 
   section(6, STATEMENT_SECTIONS.people);
-  out.push(
-    textTable(
-      ['Who', 'Their role', 'Last thing they did'],
-      st.people.map((p) => [
-        p.role === 'holder' ? 'You' : p.id,
-        p.roleWords,
-        `${dateWords(p.lastDate)}: ${p.lastAction}`,
-      ]),
-    ),
-  );
+  for (const p of st.people) {
+    out.push(
+      p.role === 'holder' ? 'You' : `${p.id}, ${p.roleWords}`,
+      `  Last thing ${p.role === 'holder' ? 'you' : 'they'} did, on ${dateWords(p.lastDate)}: ${p.lastAction}`,
+    );
+  }
   return `${out.join('\n')}\n`;
 }
