@@ -54,6 +54,15 @@ export * from './projections/flags.js';
 export * from './projections/audit.js';
 export { budgetView, type BudgetView, type BudgetViewOptions } from './projections/budget-view.js';
 export { textTable, balancesTable, auditTable, flagsText } from './projections/text.js';
+export * from './projections/statement.js';
+export {
+  statementText,
+  statementIntro,
+  spendWords,
+  partsWords,
+  STATEMENT_SECTIONS,
+} from './projections/statement-text.js';
+export { statementHtml } from './projections/statement-html.js';
 export { canonicalJson, sha256Hex, hashOfEnvelope, sealEvents, eventLine } from './log/hash.js';
 export { Ledger, type Recorded } from './ledger.js';
 export * from './journal/index.js';
