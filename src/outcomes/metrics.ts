@@ -131,7 +131,10 @@ export interface OutcomeCell {
   requestsDue7Days: number;
   /** Outcome measures dated in the period. */
   outcomeRecords: number;
-  /** Measures up to `asAt` by instrument and person, each list sorted by `key`. */
+  /**
+   * Outcome measures up to `asAt` of the people in the cell (from any of their budgets), by
+   * instrument and person, each list sorted by `key`.
+   */
   readonly measures: Map<string, Map<string, PersonMeasure[]>>;
 }
 
@@ -431,7 +434,6 @@ function reviewState(opened: BudgetOpened, reviews: string[], plans: PlanRecord[
 /** Adds one budget's contributions to the cells. */
 function addBudget(
   cells: OutcomeCells,
-  budgetKey: string,
   f: BudgetFacts,
   by: readonly Dimension[],
   kind: PeriodKind,
@@ -543,11 +545,8 @@ function addBudget(
       if (within) x.decidedWithin7Days += 1;
     }
   }
-  // Outcome measures (each also a fact dated on its day).
-  const measures = [...f.outcomes].sort((a, b) =>
-    a.measuredOn < b.measuredOn ? -1 : a.measuredOn > b.measuredOn ? 1 : a.seq - b.seq,
-  );
-  for (const m of measures) {
+  // Outcome measures: facts dated on their day (outcome change is added per person afterwards).
+  for (const m of f.outcomes) {
     const x = flowsAt(m.measuredOn);
     if (x !== null) x.outcomeRecords += 1;
   }
@@ -632,23 +631,6 @@ function addBudget(
         cell.pendingAges.add(endOfAsAt - epochMs(d.requestedAt));
       }
     }
-    // Outcome measures to date, by instrument.
-    const upTo = new Map<string, PersonMeasure[]>();
-    for (const m of measures) {
-      if (m.measuredOn > asAt) break;
-      let list = upTo.get(m.instrument);
-      if (list === undefined) {
-        list = [];
-        upTo.set(m.instrument, list);
-      }
-      list.push({
-        measuredOn: m.measuredOn,
-        sum: m.sum,
-        count: m.count,
-        key: `${m.measuredOn}\t${budgetKey}\t${String(m.seq).padStart(12, '0')}`,
-      });
-    }
-    for (const [instrument, list] of upTo) addMeasures(cell, instrument, o.person, list);
     addInto(cell.allocated, x.allocated);
     addInto(cell.spent, x.spent);
     addInto(cell.reclaimed, x.reclaimed);
@@ -712,6 +694,43 @@ export function outcomeCells(facts: OutcomeFacts, options: OutcomeOptions = {}):
   const cells: OutcomeCells = new Map();
   if (horizon === null) return cells;
   const keys = [...facts.budgets.keys()].sort();
-  for (const k of keys) addBudget(cells, k, facts.budgets.get(k) as BudgetFacts, by, kind, horizon);
+  // Every outcome measure of each person, from any of their budgets, in order.
+  const measures = new Map<string, Map<string, PersonMeasure[]>>();
+  for (const k of keys) {
+    const f = facts.budgets.get(k) as BudgetFacts;
+    addBudget(cells, f, by, kind, horizon);
+    if (f.opened === null) continue;
+    for (const m of f.outcomes) {
+      let byInstrument = measures.get(f.opened.person);
+      if (byInstrument === undefined) {
+        byInstrument = new Map();
+        measures.set(f.opened.person, byInstrument);
+      }
+      let list = byInstrument.get(m.instrument);
+      if (list === undefined) {
+        list = [];
+        byInstrument.set(m.instrument, list);
+      }
+      list.push({
+        measuredOn: m.measuredOn,
+        sum: m.sum,
+        count: m.count,
+        key: `${m.measuredOn}\t${k}\t${String(m.seq).padStart(12, '0')}`,
+      });
+    }
+  }
+  if (measures.size === 0) return cells;
+  for (const byInstrument of measures.values()) for (const list of byInstrument.values()) list.sort(byKey);
+  // Outcome change: each person in a cell brings every measure of theirs up to its as-at day.
+  for (const cell of cells.values()) {
+    for (const person of cell.people.keys()) {
+      const byInstrument = measures.get(person);
+      if (byInstrument === undefined) continue;
+      for (const [instrument, list] of byInstrument) {
+        const upTo = list.filter((m) => m.measuredOn <= cell.asAt);
+        if (upTo.length > 0) addMeasures(cell, instrument, person, upTo);
+      }
+    }
+  }
   return cells;
 }
