@@ -59,8 +59,12 @@ const plan = (
     lines: [line],
     ...(changeRequestId === undefined ? {} : { changeRequestId }),
   });
+const holderOf: Record<string, string> = { E1: P1, E2: P1, E3: P2, E4: P2, W1: P3 };
 const agree = (id: string, at: string, planVersion: number) =>
-  add(id, at, coord, 'AgreePlan', { planVersion, agreedOn: at.slice(0, 10) });
+  add(id, at, { id: holderOf[id] ?? '-', role: 'holder' }, 'AgreePlan', {
+    planVersion,
+    agreedOn: at.slice(0, 10),
+  });
 const measure = (
   id: string,
   at: string,
