@@ -290,7 +290,7 @@ function outcomeData(p: Person, index: number, r: number, on: string): CommandDa
     respondent: children ? 'representative' : 'person',
     items: Array.from({ length: items }, (_, k) => {
       const base = children ? -1 - ((index + k) % 2) : lo + ((index + k) % (hi - lo));
-      const score = Math.min(hi, Math.max(lo, base + r * trend + (k === 0 && r > 0 ? 1 : 0)));
+      const score = Math.min(hi, Math.max(lo, base + r * trend));
       return {
         item: children ? `goal-${k + 1}` : `q${k + 1}`,
         score,
