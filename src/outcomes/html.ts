@@ -1,9 +1,10 @@
 /**
- * The outcome report as one self-contained HTML file: a summary table and four charts an
+ * The outcome report as one self-contained HTML file: a summary table and seven charts an
  * evaluator would put in a report (spend by stream over time, the health / social-care split by
- * cohort, spend by category, and the lead-time distribution). The charts are Vega-Lite specs
- * compiled to Vega and rendered to SVG on the server (`View.toSVG()`), inlined in the page:
- * opening the file needs no network and no script.
+ * cohort, spend by category, the lead-time distribution, people by management option, change
+ * requests received, decided and waiting, and what changed for the person). The charts are
+ * Vega-Lite specs compiled to Vega and rendered to SVG on the server (`View.toSVG()`), inlined
+ * in the page: opening the file needs no network and no script.
  */
 import { CATEGORIES, COHORTS, STREAMS, type Stream } from '../events/primitives.js';
 import { ExactMultiset, MS_PER_DAY } from './exact.js';
