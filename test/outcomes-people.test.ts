@@ -2,7 +2,10 @@
  * People, option mix, change requests and outcome change, worked out by hand for the log in
  * test/outcomes-people-fixtures.ts, and the same figures from its pseudonymised release.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   factsOfEvents,
   outcomeCells,
@@ -16,6 +19,8 @@ import {
   type PendingEvent,
   type PeriodKind,
 } from 'ipb-ledger';
+import { ipb } from './cli-helpers.js';
+import { ensureBuilt } from './outcomes-build.js';
 import { PEOPLE_SECRETS, peopleLedger } from './outcomes-people-fixtures.js';
 
 const events = peopleLedger().events();
@@ -195,5 +200,44 @@ describe('the same figures from a pseudonymised release', () => {
         expect(JSON.stringify(rows(b, by, period))).toBe(want);
       }
     }
+  });
+});
+
+describe('ipb outcomes on the hand-written log', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ipb-people-'));
+  const log = join(dir, 'people.jsonl');
+  beforeAll(async () => {
+    writeFileSync(log, peopleLedger().toLog());
+    await ensureBuilt();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives the library figures, byte for byte the same for 1, 2 and 5 readers', async () => {
+    const by = 'site,cohort,basis,option';
+    const runs = await Promise.all(
+      [1, 2, 5].map((w) =>
+        ipb([
+          'outcomes',
+          log,
+          '--by',
+          by,
+          '--period',
+          'month',
+          '--format',
+          'json',
+          '--workers',
+          String(w),
+          '--min-range-bytes',
+          '1024',
+        ]),
+      ),
+    );
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect(runs[1]?.stdout).toBe(runs[0]?.stdout);
+    expect(runs[2]?.stdout).toBe(runs[0]?.stdout);
+    const parsed = JSON.parse(runs[0]?.stdout ?? '{}') as { rows: unknown };
+    expect(parsed.rows).toEqual(
+      JSON.parse(JSON.stringify(rows(events, by.split(',') as Dimension[], 'month'))),
+    );
   });
 });
