@@ -3,9 +3,10 @@
  *
  * A log may be cut anywhere (files, byte ranges, workers) and a budget's events may fall into
  * several parts, so nothing per-budget is decided while reading. Each part folds its events
- * into {@link OutcomeFacts}: for every budget, the few facts the metrics need (its opening,
- * closures, plan events and spends with their `seq`, funding, reclaims, reviews and off-plan
- * attempts summed by date). {@link mergeFacts} combines parts by budget key; it is associative
+ * into {@link OutcomeFacts}: for every budget, the few facts the metrics need (its opening with
+ * the person's reference, closures, plan events, spends, change requests and their refusals,
+ * and outcome measures with their `seq`; funding, reclaims, reviews and off-plan attempts
+ * summed by date). {@link mergeFacts} combines parts by budget key; it is associative
  * and commutative with {@link emptyFacts} as identity, and money stays exact (bigint pence;
  * contract money strings in the JSON form that crosses worker boundaries). The metrics are
  * computed only from the merged facts ({@link ./metrics.ts}), so any partition of a log gives

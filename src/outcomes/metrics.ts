@@ -3,12 +3,15 @@
  * (site, cohort, basis, management option, any combination) and reporting period.
  *
  * Every cell is a sum of per-budget contributions (counts, pence, exact multisets of lead
- * times), so cells also merge: {@link mergeCells} is associative and commutative with the
- * empty map as identity, and the cells of disjoint sets of budgets merge into the cells of all
- * of them (given the same period kind and horizon). Ratios, medians and percentiles are derived
- * only when rows are written ({@link ./report.ts}), from the exact sums.
+ * times) plus, per person, what their budgets in the cell say (merged by "or") and their
+ * outcome measures (merged by union), so cells also merge: {@link mergeCells} is associative
+ * and commutative with the empty map as identity, and the cells of disjoint sets of people
+ * (each with all of their budgets) merge into the cells of all of them (given the same period
+ * kind and horizon). Ratios, medians and percentiles are derived only when rows are written
+ * ({@link ./results.ts}), from the exact sums.
  *
- * The definitions (which budget counts where, which date a fact has) are in docs/outcomes.md.
+ * The definitions (which budget and person counts where, which date a fact has) are in
+ * docs/outcomes.md.
  */
 import type { BudgetOpened, PlanLine } from '../events/data.js';
 import {
@@ -263,8 +266,8 @@ function cloneCell(c: OutcomeCell): OutcomeCell {
 
 /**
  * Merges the cells of `from` into `into` (changed and returned). Cells must come from the same
- * period kind and horizon; then merging the cells of disjoint sets of budgets gives the cells of
- * their union.
+ * period kind and horizon; then merging the cells of disjoint sets of people (each with all of
+ * their budgets) gives the cells of their union.
  */
 export function mergeCells(into: OutcomeCells, from: OutcomeCells): OutcomeCells {
   for (const [k, c] of from) {
