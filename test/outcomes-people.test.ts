@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   factsOfEvents,
+  factsToJson,
   outcomeCells,
   outcomesCsv,
   outcomesJson,
@@ -169,6 +170,35 @@ describe('people, requests and outcome change of a hand-written log (by site and
     expect(at('share_of_allocated_health')).toBe('0.5385');
     expect(at('outcome_gas_mean_change')).toBe('3.50');
     expect(at('outcome_poet_median_days_between')).toBe('198');
+  });
+});
+
+describe('declined requests (counted from the facts; the log gains its declining event with the rules for it)', () => {
+  it('a refusal decides a request: it no longer waits, counts as declined and as a decision', () => {
+    const facts = factsOfEvents(events);
+    const e4 = facts.budgets.get('E4');
+    expect(e4?.changeRequests.map((c) => c.id)).toEqual(['E4-cr3', 'E4-cr4']);
+    // E4-cr3 (asked 20 September 12:00) declined on 25 September 12:00: 5 days.
+    e4?.declines.push({ seq: 99, id: 'E4-cr3', at: '2024-09-25T12:00:00.000Z' });
+    // A refusal of a request the budget never had is ignored.
+    e4?.declines.push({ seq: 100, id: 'no-such-request', at: '2024-09-26T12:00:00.000Z' });
+    const r = outcomesJson(
+      outcomeCells(facts, { by: ['site'], period: 'quarter' }),
+      ['site'],
+      'quarter',
+      facts.latest,
+    ).rows;
+    // Q2: E3-cr2 agreed after 14 days, E4-cr3 declined after 5 (median 9.5); nothing waits;
+    // E4-cr3 was decided within its 7 days. Q3: only E4-cr4 (2.5 days) waits.
+    expect(r.map(requests).slice(0, 3)).toEqual([
+      'east 2024-25 Q1 | 2 1 0 | 1 0 4.63/4.63/4.63 | 2 1 0.5000 | 1 3',
+      'east 2024-25 Q2 | 1 1 1 | 0 0 -/-/- | 1 1 1.0000 | 2 9.5',
+      'east 2024-25 Q3 | 1 0 0 | 1 0 2.5/2.5/2.5 | 0 0 - | 0 -',
+    ]);
+    // The facts' JSON form carries refusals across worker boundaries.
+    expect(JSON.stringify(factsToJson(facts))).toContain(
+      '"declines":[[99,"E4-cr3","2024-09-25T12:00:00.000Z"]',
+    );
   });
 });
 
