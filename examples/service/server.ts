@@ -330,7 +330,7 @@ export function createService(options: ServiceOptions): Server {
     return 'internal';
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -350,4 +350,22 @@ export function createService(options: ServiceOptions): Server {
       ctx.refusal = failure(err, req, res, requestId);
     });
   });
+  // a request Node cannot parse (headers over its limit, bad syntax): a JSON error too, and a log line
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const requestId = randomUUID();
+    const big = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = big ? 431 : 400;
+    const error = big
+      ? { code: 'headers-too-large', message: 'request headers are too large' }
+      : { code: 'bad-request', message: 'the request is not valid HTTP' };
+    log(JSON.stringify({ requestId, method: null, route: 'other', status, error: error.code }));
+    if (!socket.writable) return socket.destroy();
+    const text = JSON.stringify({ error: publicError(error, requestId) });
+    socket.end(
+      `HTTP/1.1 ${status} ${big ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n` +
+        `x-request-id: ${requestId}\r\nconnection: close\r\n\r\n${text}`,
+    );
+  });
+  return server;
 }
