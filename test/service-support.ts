@@ -154,10 +154,11 @@ export async function startMain(env: Record<string, string>): Promise<MainProces
   return { base, child, output: () => all };
 }
 
+/** Stops the service (SIGTERM) and resolves with its exit code once all it printed has been read. */
 export async function stopMain(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   return new Promise((resolve) => {
-    child.on('exit', (code) => resolve(code));
+    child.on('close', (code) => resolve(code));
     child.kill('SIGTERM');
   });
 }
