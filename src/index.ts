@@ -63,6 +63,15 @@ export {
   AUDIT_WHAT_WIDTH,
   type TextTableOptions,
 } from './projections/text.js';
+export * from './projections/statement.js';
+export {
+  statementText,
+  statementIntro,
+  spendWords,
+  partsWords,
+  STATEMENT_SECTIONS,
+} from './projections/statement-text.js';
+export { statementHtml } from './projections/statement-html.js';
 export { canonicalJson, sha256Hex, hashOfEnvelope, sealEvents, eventLine } from './log/hash.js';
 export { Ledger, type Recorded } from './ledger.js';
 export * from './journal/index.js';

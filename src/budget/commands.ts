@@ -7,6 +7,7 @@ import {
   FundingAdjustedC,
   FundingAllocatedC,
   FundsPaidC,
+  OutcomeRecordedC,
   PlanAgreedC,
   PlanProposedC,
   PlanRejectedC,
@@ -68,6 +69,7 @@ export const commandDataCodecs = {
   CloseBudget: BudgetClosedC,
   AuthoriseRepresentative: RepresentativeAuthorisedC,
   RevokeRepresentative: RepresentativeRevokedC,
+  RecordOutcome: OutcomeRecordedC,
 } as const;
 
 /** The name of every command. */
@@ -100,6 +102,7 @@ export const EVENT_OF_COMMAND: { readonly [K in CommandType]: EventType } = {
   CloseBudget: 'BudgetClosed',
   AuthoriseRepresentative: 'RepresentativeAuthorised',
   RevokeRepresentative: 'RepresentativeRevoked',
+  RecordOutcome: 'OutcomeRecorded',
 };
 
 /**

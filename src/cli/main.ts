@@ -15,6 +15,7 @@ import { registerReplay } from './replay.js';
 import { registerVerify } from './verify.js';
 import { registerOutcomes } from './outcomes.js';
 import { registerExport } from './export.js';
+import { registerStatement } from './statement.js';
 
 /** Builds the `ipb` program with every subcommand registered. */
 export function buildProgram(): Command {
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerOutcomes(program);
   registerExport(program);
+  registerStatement(program);
 
   return program;
 }
