@@ -113,6 +113,15 @@ export function everyCommand(): Command[] {
       changeRequestId: 'cr-1',
       summary: 'more respite over the summer',
     }),
+    commands.recordOutcome(meta('c-16a', '2025-06-30', coordinator), {
+      instrument: 'poet',
+      measuredOn: '2025-06-30',
+      respondent: 'person',
+      items: [
+        { item: 'q1', score: 3 },
+        { item: 'q2', score: 4 },
+      ],
+    }),
     commands.completeReview(meta('c-16', '2025-06-30', coordinator), {
       reviewedOn: '2025-06-30',
       outcome: 'no-change',
