@@ -1,41 +1,28 @@
 /**
- * The HTML report in a real browser: headless Debian Chromium driven by playwright-core opens
+ * The HTML report in a real browser: headless Chromium (test/setup/browser.ts) driven by playwright-core opens
  * the file with no network, every chart renders with one mark per data row (counted here from
  * the ledger's own projections, not from the report), nothing is logged as an error, and the
  * screenshot for the README is saved to docs/outcomes-report.png.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { COHORTS, STREAMS, planHistory, replay, type OutcomesJson } from 'ipb-ledger';
 import { ipcSiteLedger } from '../examples/ipc-site.js';
 import { ipb } from './cli-helpers.js';
 import { ensureBuilt } from './outcomes-build.js';
+import { launchChromium } from './setup/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SITE = 'examples/logs/ipc-site.jsonl';
 const dir = mkdtempSync(join(tmpdir(), 'ipb-report-'));
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install -y chromium)`);
   await ensureBuilt();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
