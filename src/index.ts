@@ -52,6 +52,7 @@ export * from './projections/balances.js';
 export * from './projections/plans.js';
 export * from './projections/flags.js';
 export * from './projections/audit.js';
+export { budgetView, type BudgetView, type BudgetViewOptions } from './projections/budget-view.js';
 export { textTable, balancesTable, auditTable, flagsText } from './projections/text.js';
 export * from './projections/statement.js';
 export {
@@ -72,6 +73,7 @@ export * from './store/postgres.js';
 export * from './store/handler.js';
 export * from './store/projection.js';
 export { storeLines, exportStore } from './store/export.js';
+export { loadBudget } from './app/load-budget.js';
 export {
   encodeState,
   decodeState,

@@ -13,7 +13,16 @@ import { DIMENSIONS, outcomeCells, type Dimension } from '../outcomes/metrics.js
 import { outcomesHtml } from '../outcomes/html.js';
 import { readLogsForOutcomes, type OutcomeReadResult } from '../outcomes/parallel.js';
 import { parsePeriodKind, type PeriodKind } from '../outcomes/periods.js';
-import { outcomesCsv, outcomesJson, outcomesTable, type OutcomesJson } from '../outcomes/results.js';
+import {
+  OUTCOME_PRESETS,
+  outcomesCsv,
+  outcomesJson,
+  outcomesTable,
+  phbReturnCsv,
+  phbReturnTable,
+  type OutcomePreset,
+  type OutcomesJson,
+} from '../outcomes/results.js';
 import {
   CliError,
   EXIT,
@@ -47,6 +56,8 @@ export interface OutcomesCliOptions {
   readonly tolerant?: boolean;
   readonly maxLineBytes: number;
   readonly progress: boolean;
+  /** `phb-return`: people by management option per quarter (table and CSV); sets the period to quarter. */
+  readonly preset?: OutcomePreset;
 }
 
 /** Parses `--by site,cohort`: known dimensions, each once. */
@@ -110,7 +121,8 @@ function inputOf(r: OutcomeReadResult): OutcomesCliJson['input'] {
 }
 
 /** Runs `ipb outcomes`; returns the text to write (stdout or `--out`). */
-export async function runOutcomes(logs: readonly string[], opts: OutcomesCliOptions): Promise<string> {
+export async function runOutcomes(logs: readonly string[], given: OutcomesCliOptions): Promise<string> {
+  const opts: OutcomesCliOptions = given.preset === 'phb-return' ? { ...given, period: 'quarter' } : given;
   let total = 0;
   for (const log of logs) total += await checkLogFile(log);
   const bar = progressBar('outcomes', total, opts.progress);
@@ -187,8 +199,12 @@ export async function runOutcomes(logs: readonly string[], opts: OutcomesCliOpti
       return `${JSON.stringify(json, null, 2)}\n`;
     }
     case 'csv':
-      return outcomesCsv(result);
+      return opts.preset === 'phb-return' ? phbReturnCsv(result) : outcomesCsv(result);
     case 'table': {
+      if (opts.preset === 'phb-return') {
+        const note = `People with a budget live at the end of each quarter (to ${horizon ?? '-'}), each counted once, by the management options of the lines of the plans in force on their live budgets; integrated: health and social-care money on their live budgets.`;
+        return `${phbReturnTable(result)}\n\n${note}\n`;
+      }
       const note = `${input.eventsCounted} events counted from ${input.lines} lines in ${input.files.length} file(s); reported up to ${horizon ?? '-'}${input.verified ? '; verified' : `; NOT verified: ${input.skippedLines} line(s) skipped, ${input.chainBreaks} chain break(s)`}`;
       return `${outcomesTable(result)}\n\n${note}\n`;
     }
@@ -215,6 +231,12 @@ export function registerOutcomes(program: Command): void {
       )
         .argParser(parsePeriod)
         .default('year' as PeriodKind),
+    )
+    .addOption(
+      new Option(
+        '--preset <name>',
+        'phb-return: people by management option per quarter, as national personal health budget returns count them (sets --period quarter)',
+      ).choices(OUTCOME_PRESETS),
     )
     .addOption(asOfOption())
     .addOption(knownAtOption())
