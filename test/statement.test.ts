@@ -385,6 +385,19 @@ describe('ipb statement', () => {
     expect(h.code, h.stderr).toBe(0);
     expect(h.stderr).toBe(`wrote ${out}\n`);
     expect(readFileSync(out, 'utf8')).toBe(statementHtml(want));
+    const dash = await ipb([
+      'statement',
+      log,
+      '--budget',
+      KARL,
+      '--as-of',
+      asOf,
+      '--format',
+      'html',
+      '--out',
+      '-',
+    ]);
+    expect(dash.stdout).toBe(statementHtml(want));
   });
 
   it('refuses what it cannot do, with a message and the right exit code, never a stack', async () => {

@@ -54,7 +54,9 @@ export function registerStatement(program: Command): void {
       .addOption(asOfOption())
       .addOption(knownAtOption())
       .addOption(new Option('--format <format>', 'output format').choices(STATEMENT_FORMATS).default('text'))
-      .addOption(new Option('--out <file>', 'write the statement to this file instead of stdout'))
+      .addOption(
+        new Option('--out <file>', 'write the statement to this file instead of stdout ("-": stdout)'),
+      )
       .addOption(
         new Option('--surplus-weeks <n>', 'surplus threshold in weeks of direct-payment funding')
           .argParser(parsePositiveInt('--surplus-weeks'))
@@ -79,7 +81,7 @@ export function registerStatement(program: Command): void {
           : opts.format === 'html'
             ? statementHtml(st)
             : statementText(st);
-      if (opts.out === undefined) {
+      if (opts.out === undefined || opts.out === '-') {
         process.stdout.write(text);
       } else {
         try {
