@@ -426,5 +426,6 @@ describe('ipb statement', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Exit codes:');
     expect(r.stdout).toContain('$ ipb statement examples/logs/karl.jsonl --budget notts-karl-2018');
+    expect(r.stdout).toMatch(/^Usage: ipb statement <log> --budget <id> \[options\]/);
   });
 });
