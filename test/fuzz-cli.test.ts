@@ -94,6 +94,7 @@ function place(name: string): { path: string; dir: string } {
 function argsFor(sub: string, log: string, out: string): string[] {
   switch (sub) {
     case 'audit':
+    case 'statement':
       return [sub, log, '--budget', 'b-1'];
     case 'export':
       return [sub, log, '--out', out];
@@ -178,6 +179,7 @@ describe('ipb on hostile input (real processes)', () => {
       ['replay', ['--max-line-bytes', '1e3']],
       ['outcomes', ['--period', 'fortnight']],
       ['export', ['--format', 'xml', '--out', join(dir, 'o')]],
+      ['statement', ['--budget', 'b-1', '--format', 'pdf']],
       ['verify', ['--no-such-option']],
     ];
     for (const [sub, extra] of bad.filter(([s]) => subs.includes(s))) {

@@ -305,13 +305,15 @@ describe('ipb never prints personal data or free text where it should not (real 
       [['replay', log, '--json'], false],
       [['outcomes', log, '--workers', '1', '--format', 'json', '--by', 'site,cohort'], false],
       [['audit', log, '--budget', 'b-1'], true],
+      // the budget holder's own statement shows their payees and the reasons they were given
+      [['statement', log, '--budget', 'b-1'], true],
     ];
     for (const [args, mayShow] of runs) {
       const r = ipb(args);
       expectWellBehaved(r, args.join(' '));
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       expectNoLeak(r.stderr, `${args[0]} stderr`);
-      if (mayShow) expect(leakIn(r.stdout), 'the audit trail shows who and why').not.toBeNull();
+      if (mayShow) expect(leakIn(r.stdout), `${args[0]} shows who and why`).not.toBeNull();
       else expectNoLeak(r.stdout, `${args[0]} stdout`);
     }
   });
@@ -370,6 +372,7 @@ describe('ipb never prints personal data or free text where it should not (real 
               ['verify', path],
               ['balances', path, '--json'],
               ['audit', path, '--budget', 'b-1'],
+              ['statement', path, '--budget', 'b-1', '--format', 'json'],
             ];
       for (const args of subs) {
         const r = ipb(args);

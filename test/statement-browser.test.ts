@@ -1,5 +1,5 @@
 /**
- * The HTML statement in a real browser (headless Debian Chromium through playwright-core):
+ * The HTML statement in a real browser (Chromium from test/setup/browser.ts, through playwright-core):
  * axe-core finds no WCAG 2.2 AA violation, headings go down one level at a time, every table
  * has a caption and header cells, no status is shown by colour alone, the page loads nothing
  * from outside, and in print media at the width of an A4 page nothing is cut off. Each check
@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetStatement, statementHtml, type BudgetStatement } from 'ipb-ledger';
 import { KARL } from '../examples/karl.js';
 import { ipb } from './cli-helpers.js';
+import { launchChromium } from './setup/browser.js';
 import { BUSY, busyLedger } from './statement-fixtures.js';
 
-const CHROMIUM = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
 /** WCAG 2.0, 2.1 and 2.2 at levels A and AA, as axe-core tags them. */
 const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 /** The printable width of A4 with the statement's 15 mm margins, in CSS pixels (96 per inch). */
@@ -30,18 +30,7 @@ let karlHtml = '';
 let busyHtml = '';
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install -y chromium)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   const out = join(dir, 'karl.html');
   const r = await ipb([
     'statement',

@@ -385,6 +385,19 @@ describe('ipb statement', () => {
     expect(h.code, h.stderr).toBe(0);
     expect(h.stderr).toBe(`wrote ${out}\n`);
     expect(readFileSync(out, 'utf8')).toBe(statementHtml(want));
+    const dash = await ipb([
+      'statement',
+      log,
+      '--budget',
+      KARL,
+      '--as-of',
+      asOf,
+      '--format',
+      'html',
+      '--out',
+      '-',
+    ]);
+    expect(dash.stdout).toBe(statementHtml(want));
   });
 
   it('refuses what it cannot do, with a message and the right exit code, never a stack', async () => {
@@ -413,5 +426,6 @@ describe('ipb statement', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Exit codes:');
     expect(r.stdout).toContain('$ ipb statement examples/logs/karl.jsonl --budget notts-karl-2018');
+    expect(r.stdout).toMatch(/^Usage: ipb statement <log> --budget <id> \[options\]/);
   });
 });

@@ -13,10 +13,10 @@ import {
   parsePositiveInt,
   printError,
   runAction,
-  timeFilterOf,
-  warnSkipped,
   toStdout,
   withConventions,
+  timeFilterOf,
+  warnSkipped,
   withLogOptions,
   type ReplayCliOptions,
 } from './common.js';
@@ -49,7 +49,7 @@ export function registerStatement(program: Command): void {
           new Option('--format <format>', 'output format').choices(STATEMENT_FORMATS).default('text'),
         )
         .addOption(
-          new Option('--out <file>', 'write the statement to this file ("-" or no --out: standard output)'),
+          new Option('--out <file>', 'write the statement to this file instead of stdout ("-": stdout)'),
         )
         .addOption(
           new Option('--surplus-weeks <n>', 'surplus threshold in weeks of direct-payment funding')
@@ -60,7 +60,7 @@ export function registerStatement(program: Command): void {
     {
       ok: 'the statement was written',
       failed: 'the log has a bad line, or has no such budget by the time given',
-      example: 'ipb statement examples/logs/karl.jsonl --budget notts-karl-2018 --as-of 2018-05-31',
+      example: 'ipb statement examples/logs/karl.jsonl --budget notts-karl-2018',
     },
   ).action(async (log: string, opts: StatementCliOptions) =>
     runAction('statement', async () => {

@@ -648,6 +648,15 @@ export function budgetStatement(
         closed = { on: e.data.closedOn, why: e.data.reason, by: who };
         act(`Closed your budget on ${dateWords(e.data.closedOn)}.`, e.data.reason);
         return;
+      case 'OutcomeRecorded':
+        act(
+          `Wrote down how things are going for you, on ${dateWords(e.data.measuredOn)} (${e.data.items.length} ${e.data.items.length === 1 ? 'answer' : 'answers'}).`,
+        );
+        return;
+      default:
+        // An event this statement has no words for yet still shows who did something, and when.
+        act('Made a change to the records of your budget.');
+        return;
     }
   });
 
