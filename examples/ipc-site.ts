@@ -36,6 +36,13 @@ interface Person {
   readonly lines: readonly PlanLine[];
   /** Month (0-based from April) of a change request, if any. */
   readonly changeMonth?: number;
+  /**
+   * The budget's period in months from April 2024 (0) to March 2025 (11), both inclusive;
+   * default the whole financial year. A renewal is a second budget of the same `personRef`.
+   */
+  readonly span?: { readonly from: number; readonly to: number };
+  /** A change request nobody has answered yet: its month and day. */
+  readonly waiting?: { readonly month: number; readonly day: number };
 }
 
 const line = (
@@ -146,6 +153,7 @@ export const PEOPLE: readonly Person[] = [
     basis: 'care-act',
     streams: ['social-care'],
     lines: [line('day', 'community-activity', 'notional', '8400.00', { 'social-care': 1 })],
+    waiting: { month: 6, day: 10 },
   },
   {
     budgetId: 'ipc-s-001',
@@ -180,6 +188,7 @@ export const PEOPLE: readonly Person[] = [
       line('therapy', 'therapy', 'direct-payment', '4500.00', { health: 2, education: 1 }),
       line('breaks', 'respite', 'notional', '3600.00', { 'social-care': 1 }),
     ],
+    waiting: { month: 8, day: 26 },
   },
   {
     budgetId: 'ipc-s-004',
@@ -211,6 +220,7 @@ export const PEOPLE: readonly Person[] = [
     basis: 'joint',
     streams: ['health', 'social-care'],
     lines: [line('pa', 'personal-assistant', 'direct-payment', '7200.00', { health: 1, 'social-care': 1 })],
+    span: { from: 0, to: 5 },
   },
   {
     budgetId: 'ipc-s-007',
@@ -232,7 +242,69 @@ export const PEOPLE: readonly Person[] = [
       line('day', 'community-activity', 'direct-payment', '6600.00', { 'social-care': 5, contribution: 1 }),
     ],
   },
+  // A second budget for p-n-008 alongside the first (health money from July): one person, two budgets.
+  {
+    budgetId: 'ipc-n-009',
+    personRef: 'p-n-008',
+    site: 'north',
+    cohort: 'learning-disabilities',
+    basis: 'chc',
+    streams: ['health'],
+    lines: [line('therapy', 'therapy', 'third-party', '3000.00', { health: 1 })],
+    span: { from: 3, to: 11 },
+  },
+  // The renewal of p-s-006's budget, which ended in September.
+  {
+    budgetId: 'ipc-s-009',
+    personRef: 'p-s-006',
+    site: 'south',
+    cohort: 'serious-mental-illness',
+    basis: 'joint',
+    streams: ['health', 'social-care'],
+    lines: [line('pa', 'personal-assistant', 'direct-payment', '7800.00', { health: 1, 'social-care': 1 })],
+    span: { from: 6, to: 11 },
+  },
 ];
+
+/** The outcome instrument each cohort's reviews use, with its number of items. */
+const INSTRUMENT_OF: Readonly<Record<Cohort, { instrument: string; items: number; lo: number; hi: number }>> =
+  {
+    'older-people-ltc': { instrument: 'ascot', items: 8, lo: 0, hi: 3 },
+    'children-disabilities': { instrument: 'gas', items: 3, lo: -2, hi: 2 },
+    'learning-disabilities': { instrument: 'poet', items: 6, lo: 1, hi: 4 },
+    'serious-mental-illness': { instrument: 'swemwbs', items: 7, lo: 1, hi: 5 },
+    other: { instrument: 'local:wellbeing', items: 1, lo: 0, hi: 10 },
+  };
+
+/**
+ * An outcome measure of a person: the `r`-th (0 = baseline when the first plan is agreed), each
+ * item a little better, the same or a little worse than at the baseline, by person.
+ */
+function outcomeData(p: Person, index: number, r: number, on: string): CommandDataMap['RecordOutcome'] {
+  const { instrument, items, lo, hi } = INSTRUMENT_OF[p.cohort];
+  const trend = (index % 3) - 1;
+  const children = p.cohort === 'children-disabilities';
+  return {
+    instrument,
+    measuredOn: on,
+    respondent: children ? 'representative' : 'person',
+    items: Array.from({ length: items }, (_, k) => {
+      const base = children ? -1 - ((index + k) % 2) : lo + ((index + k) % (hi - lo));
+      const score = Math.min(hi, Math.max(lo, base + r * trend));
+      return {
+        item: children ? `goal-${k + 1}` : `q${k + 1}`,
+        score,
+        ...(children ? { label: `goal ${k + 1} in the words of ${p.personRef}` } : {}),
+      };
+    }),
+  };
+}
+
+/** The last day of a month `YYYY-MM`. */
+function lastDay(ym: string): string {
+  const [y, mo] = ym.split('-').map(Number) as [number, number];
+  return `${ym}-${pad(new Date(Date.UTC(y, mo, 0)).getUTCDate())}`;
+}
 
 const coordinator = (site: string): Actor => ({ id: `coord-${site}`, role: 'coordinator' });
 const finance = (stream: Stream, site: string): Actor => ({
@@ -274,40 +346,50 @@ function personCommands(p: Person, index: number, months: number): Command[] {
     } as Command);
   };
   const co = coordinator(p.site);
-  run('OpenBudget', co, `2024-03-${day}T09:00:00.000Z`, {
+  const from = p.span?.from ?? 0;
+  const to = p.span?.to ?? 11;
+  // The month before the budget starts (planning) and the one before that (referral).
+  const before = from === 0 ? '2024-03' : month(from - 1);
+  const referred = from === 0 ? '2024-02' : from === 1 ? '2024-03' : month(from - 2);
+  run('OpenBudget', co, `${before}-${day}T09:00:00.000Z`, {
     personRef: p.personRef,
     site: p.site,
     cohort: p.cohort,
     basis: p.basis,
     streams: [...p.streams],
-    periodStart: '2024-04-01',
-    periodEnd: '2025-03-31',
-    referredAt: `2024-02-${day}T10:00:00.000Z`,
+    periodStart: `${month(from)}-01`,
+    periodEnd: lastDay(month(to)),
+    referredAt: `${referred}-${day}T10:00:00.000Z`,
   });
   const totals = streamTotals(p);
   for (const s of p.streams) {
     const amount = totals.get(s) ?? Money.zero;
     if (amount.isPositive())
-      run('AllocateFunding', finance(s, p.site), `2024-03-${day}T11:00:00.000Z`, {
+      run('AllocateFunding', finance(s, p.site), `${before}-${day}T11:00:00.000Z`, {
         stream: s,
         amount,
         stage: 'indicative',
       });
   }
   if (p.streams.includes('contribution')) {
-    run('AssessContribution', finance('social-care', p.site), `2024-03-${day}T11:30:00.000Z`, {
+    run('AssessContribution', finance('social-care', p.site), `${before}-${day}T11:30:00.000Z`, {
       amount: totals.get('contribution') ?? Money.zero,
     });
   }
-  run('ProposePlan', co, `2024-03-${day}T14:00:00.000Z`, { planVersion: 1, lines: [...p.lines] });
-  run('AgreePlan', co, `2024-03-${pad(Number(day) + 5)}T12:00:00.000Z`, {
+  run('ProposePlan', co, `${before}-${day}T14:00:00.000Z`, { planVersion: 1, lines: [...p.lines] });
+  run('AgreePlan', co, `${before}-${pad(Number(day) + 5)}T12:00:00.000Z`, {
     planVersion: 1,
-    agreedOn: `2024-03-${pad(Number(day) + 5)}`,
+    agreedOn: `${before}-${pad(Number(day) + 5)}`,
   });
+  // A baseline outcome measure when the first plan of the person's first budget is agreed.
+  if (from === 0) {
+    const on = `${before}-${pad(Number(day) + 5)}`;
+    run('RecordOutcome', co, `${on}T12:30:00.000Z`, outcomeData(p, index, 0, on));
+  }
   for (const s of p.streams) {
     const amount = totals.get(s) ?? Money.zero;
     if (amount.isPositive())
-      run('AllocateFunding', finance(s, p.site), `2024-03-${pad(Number(day) + 6)}T09:00:00.000Z`, {
+      run('AllocateFunding', finance(s, p.site), `${before}-${pad(Number(day) + 6)}T09:00:00.000Z`, {
         stream: s,
         amount,
         stage: 'agreed',
@@ -315,7 +397,7 @@ function personCommands(p: Person, index: number, months: number): Command[] {
   }
   let lines = [...p.lines];
   let version = 1;
-  for (let m = 0; m < months; m++) {
+  for (let m = from; m < Math.min(months, to + 1); m++) {
     const ym = month(m);
     // Cash for direct payments and managed accounts, paid monthly per stream.
     for (const s of p.streams) {
@@ -418,11 +500,20 @@ function personCommands(p: Person, index: number, months: number): Command[] {
     }
     if ((m === 2 || m === 8) && index !== 9) {
       run('CompleteReview', co, `${ym}-28T18:00:00.000Z`, { reviewedOn: `${ym}-28`, outcome: 'no-change' });
+      // The review measures what changed for the person (the renewal carries on the count).
+      run('RecordOutcome', co, `${ym}-28T18:30:00.000Z`, outcomeData(p, index, m === 2 ? 1 : 2, `${ym}-28`));
+    }
+    if (p.waiting?.month === m) {
+      run('RequestChange', { id: p.personRef, role: 'holder' }, `${ym}-${pad(p.waiting.day)}T09:00:00.000Z`, {
+        changeRequestId: `cr-wait-${ym}`,
+        summary: 'would like a different provider',
+      });
     }
   }
-  if (index % 5 === 3 && months >= 6) {
+  const lastMonth = Math.min(months - 1, to);
+  if (index % 5 === 3 && lastMonth - from >= 5) {
     const s = p.streams[0] as Stream;
-    run('ReclaimSurplus', finance(s, p.site), `${month(months - 1)}-28T20:00:00.000Z`, {
+    run('ReclaimSurplus', finance(s, p.site), `${month(lastMonth)}-28T20:00:00.000Z`, {
       stream: s,
       amount: Money.of('150.00'),
       reason: 'surplus',

@@ -52,7 +52,26 @@ export * from './projections/balances.js';
 export * from './projections/plans.js';
 export * from './projections/flags.js';
 export * from './projections/audit.js';
-export { textTable, balancesTable, auditTable, flagsText } from './projections/text.js';
+export { budgetView, type BudgetView, type BudgetViewOptions } from './projections/budget-view.js';
+export {
+  textTable,
+  wrapText,
+  balancesTable,
+  auditTable,
+  flagsText,
+  AUDIT_WHO_WIDTH,
+  AUDIT_WHAT_WIDTH,
+  type TextTableOptions,
+} from './projections/text.js';
+export * from './projections/statement.js';
+export {
+  statementText,
+  statementIntro,
+  spendWords,
+  partsWords,
+  STATEMENT_SECTIONS,
+} from './projections/statement-text.js';
+export { statementHtml } from './projections/statement-html.js';
 export { canonicalJson, sha256Hex, hashOfEnvelope, sealEvents, eventLine } from './log/hash.js';
 export { Ledger, type Recorded } from './ledger.js';
 export * from './journal/index.js';
@@ -63,6 +82,7 @@ export * from './store/postgres.js';
 export * from './store/handler.js';
 export * from './store/projection.js';
 export { storeLines, exportStore } from './store/export.js';
+export { loadBudget } from './app/load-budget.js';
 export {
   encodeState,
   decodeState,

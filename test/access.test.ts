@@ -209,6 +209,14 @@ add('AuthoriseRepresentative', (a) =>
 add('RevokeRepresentative', (a) =>
   make('RevokeRepresentative', a, { representativeId: 'rep-acc', reason: 'asked' }),
 );
+add('RecordOutcome', (a) =>
+  make('RecordOutcome', a, {
+    instrument: 'gas',
+    measuredOn: '2025-05-01',
+    respondent: 'person',
+    items: [{ item: 'goal-1', score: 0 }],
+  }),
+);
 
 describe('every role on every command, from the table in docs/rules.md', () => {
   it('covers every command in the table', () => {

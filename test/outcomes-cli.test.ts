@@ -38,18 +38,54 @@ describe('ipb outcomes on the example site log', () => {
     expect(parsed.rows).toEqual(lib.rows);
     expect(parsed.input).toMatchObject({
       verified: true,
-      lines: 678,
-      eventsCounted: 678,
+      lines: 752,
+      eventsCounted: 752,
       skippedLines: 0,
       chainBreaks: 0,
     });
-    expect(parsed.input['files']).toEqual([{ path: SITE, lines: 678, manifest: 'ok' }]);
+    expect(parsed.input['files']).toEqual([{ path: SITE, lines: 752, manifest: 'ok' }]);
   });
 
   it('the table in docs/outcomes.md is a real run', async () => {
     const t = await ipb(['outcomes', SITE, '--by', 'cohort']);
     expect(t.code, t.stderr).toBe(0);
     expect(readFileSync('docs/outcomes.md', 'utf8')).toContain(t.stdout.trimEnd());
+  });
+
+  it('--preset phb-return: people by option per quarter, as docs/outcomes.md shows it', async () => {
+    const t = await ipb(['outcomes', SITE, '--preset', 'phb-return']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(readFileSync('docs/outcomes.md', 'utf8')).toContain(
+      `$ ipb outcomes ${SITE} --preset phb-return\n${t.stdout.trimEnd()}\n\`\`\``,
+    );
+    // The CSV: one row per quarter; the options of the people live add up to the people live.
+    const csv = await ipb([
+      'outcomes',
+      SITE,
+      '--preset',
+      'phb-return',
+      '--period',
+      'month',
+      '--format',
+      'csv',
+    ]);
+    expect(csv.code, csv.stderr).toBe(0);
+    const [head, ...rows] = csv.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','));
+    expect(rows.map((r) => r[0])).toEqual(['2024-25 Q1', '2024-25 Q2', '2024-25 Q3']);
+    const col = (r: string[], name: string) => Number(r[head?.indexOf(name) ?? -1]);
+    for (const r of rows) {
+      const options = ['notional', 'direct_payment', 'third_party', 'managed_account', 'mixed', 'none'];
+      expect(options.reduce((n, o) => n + col(r, `people_option_${o}`), 0)).toBe(col(r, 'people_live'));
+    }
+    // From July one person holds two live budgets: 17 budgets, 16 people.
+    expect(rows.map((r) => [col(r, 'budgets_live'), col(r, 'people_live')])).toEqual([
+      [16, 16],
+      [17, 16],
+      [17, 16],
+    ]);
   });
 
   it('gives the same bytes for 1, 3 and 8 workers', async () => {
@@ -81,7 +117,7 @@ describe('ipb outcomes on the example site log', () => {
       const text = readFileSync(out, 'utf8');
       if (format === 'html') {
         expect(text).toMatch(/^<!doctype html>/);
-        expect(text.match(/<svg /g)).toHaveLength(4);
+        expect(text.match(/<svg /g)).toHaveLength(7);
         expect(text).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
       }
     }

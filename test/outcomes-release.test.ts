@@ -60,6 +60,8 @@ const IDENTIFYING_KEYS = new Set([
   'lineId',
   'changeRequestId',
   'representativeId',
+  'label',
+  'note',
 ]);
 
 /** Words a release keeps on purpose: the contract's fixed lists, sites, and what replaces text. */

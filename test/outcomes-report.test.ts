@@ -1,41 +1,28 @@
 /**
- * The HTML report in a real browser: headless Debian Chromium driven by playwright-core opens
+ * The HTML report in a real browser: headless Chromium (test/setup/browser.ts) driven by playwright-core opens
  * the file with no network, every chart renders with one mark per data row (counted here from
  * the ledger's own projections, not from the report), nothing is logged as an error, and the
  * screenshot for the README is saved to docs/outcomes-report.png.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { COHORTS, STREAMS, planHistory, replay, type OutcomesJson } from 'ipb-ledger';
+import type { Browser } from 'playwright-core';
+import { COHORTS, STREAMS, planHistory, planOn, replay, type OutcomesJson } from 'ipb-ledger';
 import { ipcSiteLedger } from '../examples/ipc-site.js';
 import { ipb } from './cli-helpers.js';
 import { ensureBuilt } from './outcomes-build.js';
+import { launchChromium } from './setup/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SITE = 'examples/logs/ipc-site.jsonl';
 const dir = mkdtempSync(join(tmpdir(), 'ipb-report-'));
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install -y chromium)`);
   await ensureBuilt();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -75,11 +62,75 @@ async function expectedMarks(): Promise<Record<string, number>> {
     for (const p of h.plans) if (p.leadTimeDays !== undefined) lead.add(Math.floor(p.leadTimeDays));
     if (h.referralToAgreedDays !== undefined) referral.add(Math.floor(h.referralToAgreedDays));
   }
+  const events = ipcSiteLedger().events();
+  const quarterEnds = (await json(['--period', 'quarter'])).rows.map((r) => r.period.asAt);
+  expect(quarterEnds).toEqual(['2024-06-30', '2024-09-30', '2024-12-28']);
+  // People by option, from the events: each person once per quarter end, by the options of the
+  // lines of the plans in force on their live budgets.
+  const states = new Map(replay(events).entries());
+  const opened = events.flatMap((e) => (e.type === 'BudgetOpened' ? [e] : []));
+  let people = 0;
+  for (const asAt of quarterEnds) {
+    const options = new Map<string, Set<string>>();
+    for (const o of opened) {
+      if (o.data.periodStart > asAt || o.data.periodEnd < asAt) continue;
+      const set = options.get(o.data.personRef) ?? new Set<string>();
+      options.set(o.data.personRef, set);
+      const plan = planOn(states.get(o.budgetId)?.plans ?? [], asAt);
+      for (const l of plan?.lines ?? []) set.add(l.option);
+    }
+    people += new Set([...options.values()].map((s) => (s.size > 1 ? 'mixed' : ([...s][0] ?? 'none')))).size;
+  }
+  // Change requests by quarter: received, agreed (a plan proposed for it agreed), waiting at the end.
+  const quarterOf = (d: string) => quarterEnds.findIndex((q) => d <= q);
+  const asked = events.flatMap((e) =>
+    e.type === 'ChangeRequested' ? [[`${e.budgetId}/${e.data.changeRequestId}`, e.occurredAt] as const] : [],
+  );
+  const requestOfPlan = new Map<string, string>();
+  const agreedAt = new Map<string, string>();
+  for (const e of events) {
+    if (e.type === 'PlanProposed' && e.data.changeRequestId !== undefined)
+      requestOfPlan.set(`${e.budgetId}/${e.data.planVersion}`, `${e.budgetId}/${e.data.changeRequestId}`);
+    if (e.type === 'PlanAgreed') {
+      const cr = requestOfPlan.get(`${e.budgetId}/${e.data.planVersion}`);
+      if (cr !== undefined && !agreedAt.has(cr)) agreedAt.set(cr, e.occurredAt);
+    }
+  }
+  let requests = 0;
+  quarterEnds.forEach((asAt, q) => {
+    const end = Date.parse(`${asAt}T00:00:00.000Z`) + 86_400_000;
+    const received = asked.filter(([, at]) => quarterOf(at.slice(0, 10)) === q).length;
+    const agreed = asked.filter(([cr]) => quarterOf((agreedAt.get(cr) ?? '9999').slice(0, 10)) === q).length;
+    const waiting = asked.filter(
+      ([cr, at]) => at.slice(0, 10) <= asAt && (agreedAt.get(cr) ?? '9999') > `${asAt}T23`,
+    );
+    const over7 = waiting.filter(([, at]) => end - Date.parse(at) > 7 * 86_400_000).length;
+    requests += [received, agreed, waiting.length, over7].filter((n) => n > 0).length;
+  });
+  // Outcome change: each person's first and latest measure per instrument, by item mean.
+  const measures = new Map<string, { on: string; mean: number }[]>();
+  const personOf = new Map(opened.map((o) => [o.budgetId, o.data.personRef]));
+  for (const e of events) {
+    if (e.type !== 'OutcomeRecorded') continue;
+    const k = `${e.data.instrument}\t${personOf.get(e.budgetId)}`;
+    const mean = e.data.items.reduce((a, i) => a + i.score, 0) / e.data.items.length;
+    measures.set(k, [...(measures.get(k) ?? []), { on: e.data.measuredOn, mean }]);
+  }
+  const directions = new Set<string>();
+  for (const [k, ms] of measures) {
+    if (ms.length < 2) continue;
+    ms.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
+    const d = (ms[ms.length - 1]?.mean ?? 0) - (ms[0]?.mean ?? 0);
+    directions.add(`${k.split('\t')[0]} ${d > 0 ? 'improved' : d < 0 ? 'worse' : 'unchanged'}`);
+  }
   return {
     'spend-over-time': overTime,
     'split-by-cohort': split,
     'spend-by-category': categories,
     'lead-times': lead.size + referral.size,
+    'people-by-option': people,
+    'change-requests': requests,
+    'outcome-change': directions.size,
   };
 }
 
@@ -127,6 +178,7 @@ describe('the HTML report in Chromium', () => {
     const ids = await page.$$eval('[id]', (els) => els.map((e) => e.id));
     expect(new Set(ids).size).toBe(ids.length);
     expect(await page.locator('table.summary tbody tr').count()).toBe(6);
+    expect(await page.locator('figure').count()).toBe(7);
     expect(problems).toEqual([]);
     expect(requests.every((u) => u.startsWith('file:'))).toBe(true);
 

@@ -253,10 +253,19 @@ describe('outcomes agree with the ledger projections (site example)', () => {
         const got = Money.sum(rows.map((r) => Money.of(r.money[stream][k])));
         expect(got.toString(), `${stream} ${k} (${i})`).toBe(want(k).toString());
       }
+      // The last month's row holds the budgets still running then (not ipc-s-006, renewed in October).
       const last = rows[rows.length - 1];
+      const running = new Set(
+        site.flatMap((e) =>
+          e.type === 'BudgetOpened' && e.data.periodEnd >= (last?.period.start ?? '') ? [e.budgetId] : [],
+        ),
+      );
+      expect(running.size).toBe(b.budgets.length - 1);
       expect(last?.money[stream].remaining).toBe(
         Money.sum(
-          b.budgets.flatMap((x) => x.streams.filter(([s]) => s === stream).map(([, v]) => v.remaining)),
+          b.budgets
+            .filter((x) => running.has(x.budgetId))
+            .flatMap((x) => x.streams.filter(([s]) => s === stream).map(([, v]) => v.remaining)),
         ).toString(),
       );
     }
@@ -331,16 +340,27 @@ describe('outcome facts merge exactly', () => {
     );
   });
 
-  it('property: any partition by budget merges into the same facts, and its cells into the same cells', () => {
+  it('property: any partition by budget merges into the same facts; by person, its cells into the same cells', () => {
+    const personOf = new Map(
+      site.flatMap((e) => (e.type === 'BudgetOpened' ? [[e.budgetId, e.data.personRef] as const] : [])),
+    );
+    const people = [...new Set(personOf.values())].sort();
+    expect(people.length).toBeLessThan(budgetIds.length); // the example has renewals
     fc.assert(
       fc.property(
         fc.array(fc.nat({ max: 4 }), { minLength: budgetIds.length, maxLength: budgetIds.length }),
-        (groups) => {
+        fc.array(fc.nat({ max: 4 }), { minLength: people.length, maxLength: people.length }),
+        (groups, personGroups) => {
           const part = new Map(budgetIds.map((id, i) => [id, groups[i] ?? 0]));
           const parts = [0, 1, 2, 3, 4].map((g) => site.filter((e) => part.get(e.budgetId) === g));
           const facts = parts.map((p) => factsOfEvents(p));
           expect(canon(facts.reduce((a, b) => combineFacts(a, b), emptyFacts()))).toBe(wholeText);
-          const cells = facts.map((f) => outcomeCells(f, { ...OPTS, horizon }));
+          // Cells hold people (counted once over their budgets): they merge over sets of people.
+          const byPerson = new Map(people.map((p, i) => [p, personGroups[i] ?? 0]));
+          const personParts = [0, 1, 2, 3, 4].map((g) =>
+            site.filter((e) => byPerson.get(personOf.get(e.budgetId) ?? '') === g),
+          );
+          const cells = personParts.map((p) => outcomeCells(factsOfEvents(p), { ...OPTS, horizon }));
           expect(canonCells(cells.reduce((a, b) => mergeCells(a, b), new Map()))).toBe(wholeCells);
         },
       ),

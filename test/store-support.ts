@@ -185,16 +185,16 @@ export function checkLog(text: string): LogCheck {
   return { ok: true, events, problem: null };
 }
 
-/** The DATABASE_URL of the real PostgreSQL the tests use; fails loudly (never skips) without one. */
+/**
+ * The DATABASE_URL of the real PostgreSQL the tests use: the one configured, or the server the
+ * test run started itself (test/setup/global.ts). Fails loudly (never skips) without one.
+ */
 export function databaseUrl(): string {
   const url = process.env['DATABASE_URL'];
   if (url === undefined || url === '') {
     throw new Error(
-      'DATABASE_URL is not set: the PostgreSQL store tests need a real server. Start one and set it, e.g.\n' +
-        '  pg_ctlcluster 15 main start\n' +
-        '  su postgres -c "psql -c \\"CREATE ROLE ipb LOGIN SUPERUSER PASSWORD \'ipb\'\\"" && su postgres -c \'createdb -O ipb ipb_test\'\n' +
-        '  export DATABASE_URL=postgres://ipb:ipb@127.0.0.1:5432/ipb_test\n' +
-        'or run .ci/run, which does this (see docs/stores.md).',
+      'DATABASE_URL is not set: the test run starts PostgreSQL itself (test/setup/global.ts); ' +
+        'run this file through vitest with the project config (npx vitest run FILE), or set DATABASE_URL.',
     );
   }
   return url;

@@ -7,6 +7,7 @@ import {
   FundingAdjustedC,
   FundingAllocatedC,
   FundsPaidC,
+  OutcomeRecordedC,
   PlanAgreedC,
   PlanProposedC,
   PlanRejectedC,
@@ -68,6 +69,7 @@ export const commandDataCodecs = {
   CloseBudget: BudgetClosedC,
   AuthoriseRepresentative: RepresentativeAuthorisedC,
   RevokeRepresentative: RepresentativeRevokedC,
+  RecordOutcome: OutcomeRecordedC,
 } as const;
 
 /** The name of every command. */
@@ -100,6 +102,7 @@ export const EVENT_OF_COMMAND: { readonly [K in CommandType]: EventType } = {
   CloseBudget: 'BudgetClosed',
   AuthoriseRepresentative: 'RepresentativeAuthorised',
   RevokeRepresentative: 'RepresentativeRevoked',
+  RecordOutcome: 'OutcomeRecorded',
 };
 
 /**
@@ -152,3 +155,49 @@ export const CommandMetaC = t.intersection([
 ]);
 
 export { TextC };
+
+/**
+ * Builds a command of one type: `data`'s type follows `type`, so a literal needs no cast and a
+ * wrong field is a compile error. It only assembles the object; `decide` (through `Ledger`,
+ * `CommandHandler` or `handleCommand`) still checks every field and refuses bad input with a
+ * typed `LedgerError` naming it.
+ *
+ * @example
+ * ```ts
+ * const spend = command('RecordSpend', meta, { spendId: 'sp-1', lineId: 'pa', amount: Money.of('100.01'),
+ *   spentOn: '2025-04-30', payee: 'PA wages', evidenceRef: 'payslip-04' });
+ * ```
+ */
+export function command<K extends CommandType>(
+  type: K,
+  meta: CommandMeta,
+  data: CommandDataMap[K],
+): CommandOf<K> {
+  return { type, ...meta, data } as CommandOf<K>;
+}
+
+/** A builder of one command type: `(meta, data) => command`. */
+export type CommandBuilder<K extends CommandType> = (
+  meta: CommandMeta,
+  data: CommandDataMap[K],
+) => CommandOf<K>;
+
+/**
+ * One typed builder per command, named after it in camelCase: `commands.openBudget(meta, data)`,
+ * `commands.recordSpend(meta, data)`, ... (the same as {@link command} with the type fixed).
+ */
+export type CommandBuilders = { readonly [K in CommandType as Uncapitalize<K>]: CommandBuilder<K> };
+
+function builderName<K extends CommandType>(type: K): Uncapitalize<K> {
+  return `${type.charAt(0).toLowerCase()}${type.slice(1)}` as Uncapitalize<K>;
+}
+
+/** The typed command builders, one per {@link CommandType} (see {@link CommandBuilders}). */
+export const commands: CommandBuilders = Object.freeze(
+  Object.fromEntries(
+    COMMAND_TYPES.map((type) => [
+      builderName(type),
+      (meta: CommandMeta, data: CommandDataMap[typeof type]) => command(type, meta, data),
+    ]),
+  ) as unknown as CommandBuilders,
+);

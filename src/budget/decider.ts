@@ -378,6 +378,8 @@ function decideByType(c: Command, s: BudgetState): Result {
     }
     case 'CompleteReview':
       return one(c, 'ReviewCompleted', c.data);
+    case 'RecordOutcome':
+      return one(c, 'OutcomeRecorded', c.data);
     case 'SuspendDirectPayment':
     case 'ResumeDirectPayment':
     case 'StopDirectPayment': {

@@ -26,6 +26,7 @@ export const COMMAND_ROLES: { readonly [K in CommandType]: readonly Role[] } = {
   CloseBudget: ['coordinator', 'commissioner', 'finance'],
   AuthoriseRepresentative: ['coordinator', 'commissioner'],
   RevokeRepresentative: ['coordinator', 'commissioner'],
+  RecordOutcome: ['holder', 'representative', 'coordinator'],
 };
 
 /**

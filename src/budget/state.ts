@@ -291,6 +291,9 @@ export function applyEvent(
     case 'ReviewCompleted':
       st.reviews.push(e.data.reviewedOn);
       return;
+    case 'OutcomeRecorded':
+      // An outcome measure for the person: it moves no money and changes no rule.
+      return;
     case 'OffPlanSpendFlagged':
       st.offPlan.push({
         spendId: e.data.spendId,

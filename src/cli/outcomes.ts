@@ -13,7 +13,16 @@ import { DIMENSIONS, outcomeCells, type Dimension } from '../outcomes/metrics.js
 import { outcomesHtml } from '../outcomes/html.js';
 import { readLogsForOutcomes, type OutcomeReadResult } from '../outcomes/parallel.js';
 import { parsePeriodKind, type PeriodKind } from '../outcomes/periods.js';
-import { outcomesCsv, outcomesJson, outcomesTable, type OutcomesJson } from '../outcomes/results.js';
+import {
+  OUTCOME_PRESETS,
+  outcomesCsv,
+  outcomesJson,
+  outcomesTable,
+  phbReturnCsv,
+  phbReturnTable,
+  type OutcomePreset,
+  type OutcomesJson,
+} from '../outcomes/results.js';
 import {
   CliError,
   EXIT,
@@ -27,6 +36,8 @@ import {
   progressOption,
   runAction,
   timeFilterOf,
+  toStdout,
+  withConventions,
 } from './common.js';
 
 /** Output formats of `ipb outcomes`. */
@@ -47,6 +58,8 @@ export interface OutcomesCliOptions {
   readonly tolerant?: boolean;
   readonly maxLineBytes: number;
   readonly progress: boolean;
+  /** `phb-return`: people by management option per quarter (table and CSV); sets the period to quarter. */
+  readonly preset?: OutcomePreset;
 }
 
 /** Parses `--by site,cohort`: known dimensions, each once. */
@@ -110,7 +123,8 @@ function inputOf(r: OutcomeReadResult): OutcomesCliJson['input'] {
 }
 
 /** Runs `ipb outcomes`; returns the text to write (stdout or `--out`). */
-export async function runOutcomes(logs: readonly string[], opts: OutcomesCliOptions): Promise<string> {
+export async function runOutcomes(logs: readonly string[], given: OutcomesCliOptions): Promise<string> {
+  const opts: OutcomesCliOptions = given.preset === 'phb-return' ? { ...given, period: 'quarter' } : given;
   let total = 0;
   for (const log of logs) total += await checkLogFile(log);
   const bar = progressBar('outcomes', total, opts.progress);
@@ -187,8 +201,12 @@ export async function runOutcomes(logs: readonly string[], opts: OutcomesCliOpti
       return `${JSON.stringify(json, null, 2)}\n`;
     }
     case 'csv':
-      return outcomesCsv(result);
+      return opts.preset === 'phb-return' ? phbReturnCsv(result) : outcomesCsv(result);
     case 'table': {
+      if (opts.preset === 'phb-return') {
+        const note = `People with a budget live at the end of each quarter (to ${horizon ?? '-'}), each counted once, by the management options of the lines of the plans in force on their live budgets; integrated: health and social-care money on their live budgets.`;
+        return `${phbReturnTable(result)}\n\n${note}\n`;
+      }
       const note = `${input.eventsCounted} events counted from ${input.lines} lines in ${input.files.length} file(s); reported up to ${horizon ?? '-'}${input.verified ? '; verified' : `; NOT verified: ${input.skippedLines} line(s) skipped, ${input.chainBreaks} chain break(s)`}`;
       return `${outcomesTable(result)}\n\n${note}\n`;
     }
@@ -197,7 +215,7 @@ export async function runOutcomes(logs: readonly string[], opts: OutcomesCliOpti
 
 /** Registers `ipb outcomes`. */
 export function registerOutcomes(program: Command): void {
-  program
+  const cmd = program
     .command('outcomes')
     .description(
       'outcome metrics for evaluators (budgets live and active, money by stream, shares, spend by category and option, underspend, reclaims, lead times, reviews, flags), by group and period',
@@ -216,10 +234,16 @@ export function registerOutcomes(program: Command): void {
         .argParser(parsePeriod)
         .default('year' as PeriodKind),
     )
+    .addOption(
+      new Option(
+        '--preset <name>',
+        'phb-return: people by management option per quarter, as national personal health budget returns count them (sets --period quarter)',
+      ).choices(OUTCOME_PRESETS),
+    )
     .addOption(asOfOption())
     .addOption(knownAtOption())
     .addOption(new Option('--format <format>', 'output format').choices(OUTCOME_FORMATS).default('table'))
-    .addOption(new Option('--out <file>', 'write the output to this file instead of stdout'))
+    .addOption(new Option('--out <file>', 'write the output to this file ("-" or no --out: standard output)'))
     .addOption(
       new Option('--workers <n>', 'worker threads reading byte ranges in parallel (same result for any n)')
         .argParser(parsePositiveInt('--workers'))
@@ -238,21 +262,26 @@ export function registerOutcomes(program: Command): void {
       ),
     )
     .addOption(maxLineOption())
-    .addOption(progressOption())
-    .action(async (logs: string[], opts: OutcomesCliOptions) =>
-      runAction('outcomes', async () => {
-        const text = await runOutcomes(logs, opts);
-        if (opts.out === undefined) {
-          process.stdout.write(text);
-        } else {
-          try {
-            await writeFile(opts.out, text, 'utf8');
-          } catch (e) {
-            throw new CliError(`cannot write ${opts.out}: ${e instanceof Error ? e.message : String(e)}`);
-          }
-          printError(`wrote ${opts.out}`);
+    .addOption(progressOption());
+  withConventions(cmd, {
+    ok: 'the outcomes were written',
+    failed: 'a log does not verify (add --tolerant to count what does), or there are no events to report on',
+    example: 'ipb outcomes examples/logs/ipc-site.jsonl --by site --period quarter',
+  }).action(async (logs: string[], opts: OutcomesCliOptions) =>
+    runAction('outcomes', async () => {
+      const text = await runOutcomes(logs, opts);
+      const out = opts.out;
+      if (out === undefined || toStdout(out)) {
+        process.stdout.write(text);
+      } else {
+        try {
+          await writeFile(out, text, 'utf8');
+        } catch (e) {
+          throw new CliError(`cannot write ${opts.out}: ${e instanceof Error ? e.message : String(e)}`);
         }
-        return EXIT.ok;
-      }),
-    );
+        printError(`wrote ${opts.out}`);
+      }
+      return EXIT.ok;
+    }),
+  );
 }

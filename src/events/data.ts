@@ -5,6 +5,11 @@ import {
   CategoryC,
   CohortC,
   DateC,
+  InstrumentC,
+  ItemCodeC,
+  RespondentC,
+  ScoreC,
+  instrumentRange,
   NonNegativeMoneyC,
   NonZeroMoneyC,
   OptionC,
@@ -200,6 +205,70 @@ export const RepresentativeRevokedC = t.type({ representativeId: RefC, reason: T
 /** The `data` of `RepresentativeRevoked`. */
 export type RepresentativeRevoked = t.TypeOf<typeof RepresentativeRevokedC>;
 
+/** One item of an outcome measure: its code (a goal or question number, never free text), score, optional wording. */
+export const OutcomeItemC = t.intersection([
+  t.type({ item: ItemCodeC, score: ScoreC }),
+  t.partial({ label: TextC }),
+]);
+/** One item of an outcome measure. */
+export type OutcomeItem = t.TypeOf<typeof OutcomeItemC>;
+
+/** The fields of `OutcomeRecorded` (its codec adds the checks across fields). */
+export const OutcomeRecordedShape = t.intersection([
+  t.type({
+    instrument: InstrumentC,
+    measuredOn: DateC,
+    respondent: RespondentC,
+    items: t.array(OutcomeItemC),
+  }),
+  t.partial({ note: TextC }),
+]);
+
+/** Why an outcome measure's items do not fit together, with the field to blame, or null. */
+export function outcomeItemsProblem(
+  instrument: string,
+  items: readonly OutcomeItem[],
+): { readonly field: string; readonly problem: string } | null {
+  if (items.length === 0) return { field: 'items', problem: 'expected at least one item' };
+  const [lo, hi] = instrumentRange(instrument);
+  const seen = new Set<string>();
+  for (const [i, it] of items.entries()) {
+    if (seen.has(it.item))
+      return { field: `items.${i}.item`, problem: `item ${JSON.stringify(it.item)} is given twice` };
+    seen.add(it.item);
+    if (it.score < lo || it.score > hi)
+      return {
+        field: `items.${i}.score`,
+        problem: `a ${instrument} score is from ${lo} to ${hi}, got ${it.score}`,
+      };
+  }
+  return null;
+}
+
+/**
+ * Added type (v1): an outcome measure for the person (usually at a review): the instrument,
+ * the day it was measured, who answered, and each goal or item with its score. Moves no money.
+ */
+export const OutcomeRecordedC = new t.Type<
+  t.TypeOf<typeof OutcomeRecordedShape>,
+  t.OutputOf<typeof OutcomeRecordedShape>,
+  unknown
+>(
+  'OutcomeRecorded',
+  OutcomeRecordedShape.is,
+  (u, c) => {
+    const r = OutcomeRecordedShape.validate(u, c);
+    if (r._tag === 'Left') return r;
+    const p = outcomeItemsProblem(r.right.instrument, r.right.items);
+    return p === null
+      ? r
+      : t.failure(u, [...c, { key: p.field, type: OutcomeRecordedShape, actual: r.right.items }], p.problem);
+  },
+  OutcomeRecordedShape.encode,
+);
+/** The `data` of `OutcomeRecorded`. */
+export type OutcomeRecorded = t.TypeOf<typeof OutcomeRecordedC>;
+
 /** The current (newest) data codec of every event type. */
 export const eventDataCodecs = {
   BudgetOpened: BudgetOpenedC,
@@ -222,6 +291,7 @@ export const eventDataCodecs = {
   OffPlanSpendFlagged: OffPlanSpendFlaggedC,
   RepresentativeAuthorised: RepresentativeAuthorisedC,
   RepresentativeRevoked: RepresentativeRevokedC,
+  OutcomeRecorded: OutcomeRecordedC,
 } as const;
 
 /** The name of every event type the library knows. */

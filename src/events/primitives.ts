@@ -93,6 +93,52 @@ export const STAGES = ['indicative', 'agreed'] as const;
 /** One of {@link STAGES}. */
 export type Stage = (typeof STAGES)[number];
 
+/**
+ * Outcome instruments `OutcomeRecorded` knows, with the score range of one item (both ends
+ * inclusive) or null when the instrument sets its own. Higher scores are better on every one
+ * (record a scale where lower is better reversed). The list is extensible: a site may use its
+ * own instrument as `local:<name>` (see {@link instrumentProblem}).
+ */
+export const INSTRUMENTS = {
+  /** Goal attainment scaling: each goal scored -2 (much less than expected) to +2 (much more). */
+  gas: [-2, 2],
+  /** Personal Outcomes Evaluation Tool (personal budget outcome questionnaire): items as it scores them. */
+  poet: null,
+  /** Adult Social Care Outcomes Toolkit: each domain 0 (high needs) to 3 (ideal state). */
+  ascot: [0, 3],
+  /** Warwick-Edinburgh Mental Wellbeing Scale: 14 items, each 1 to 5. */
+  wemwbs: [1, 5],
+  /** Short Warwick-Edinburgh Mental Wellbeing Scale: 7 items, each 1 to 5. */
+  swemwbs: [1, 5],
+} as const satisfies Record<string, readonly [number, number] | null>;
+/** A known outcome instrument (a key of {@link INSTRUMENTS}). */
+export type KnownInstrument = keyof typeof INSTRUMENTS;
+/** The known instrument names, in order. */
+export const INSTRUMENT_NAMES = Object.keys(INSTRUMENTS) as KnownInstrument[];
+/** A site's own instrument: `local:` and a lowercase name. */
+export const LOCAL_INSTRUMENT_RE = /^local:[a-z0-9][a-z0-9-]{0,62}$/;
+/** Largest item score accepted (either sign) on instruments without a range of their own. */
+export const MAX_OUTCOME_SCORE = 1000;
+
+/** Why a string is not an outcome instrument, or null. */
+export function instrumentProblem(s: string): string | null {
+  if (Object.prototype.hasOwnProperty.call(INSTRUMENTS, s) || LOCAL_INSTRUMENT_RE.test(s)) return null;
+  return `expected one of ${INSTRUMENT_NAMES.join(', ')} or local:<name>, got ${describeValue(s)}`;
+}
+
+/** The item score range of an instrument (known ranges, else +-{@link MAX_OUTCOME_SCORE}). */
+export function instrumentRange(instrument: string): readonly [number, number] {
+  const r = Object.prototype.hasOwnProperty.call(INSTRUMENTS, instrument)
+    ? INSTRUMENTS[instrument as KnownInstrument]
+    : null;
+  return r ?? [-MAX_OUTCOME_SCORE, MAX_OUTCOME_SCORE];
+}
+
+/** Who answered an outcome measure: the person, their representative, or a practitioner. */
+export const RESPONDENTS = ['person', 'representative', 'practitioner'] as const;
+/** One of {@link RESPONDENTS}. */
+export type Respondent = (typeof RESPONDENTS)[number];
+
 /** Longest free-text field accepted (reasons, summaries, payees). */
 export const MAX_TEXT_LENGTH = 10_000;
 /** Longest identifier or reference accepted. */
@@ -135,6 +181,27 @@ function enumCodec<T extends string>(name: string, values: readonly T[]): t.Type
     t.identity,
   );
 }
+
+/** Codec of a {@link Respondent}. */
+export const RespondentC = enumCodec('respondent', RESPONDENTS);
+/** Codec of an outcome instrument: a known one or `local:<name>`. */
+export const InstrumentC = checkedString('instrument', instrumentProblem);
+/** Codec of an outcome item code: 1 to 64 characters of lowercase letters, digits, `.`, `_`, `-`. */
+export const ItemCodeC = checkedString('item code', (s) =>
+  /^[a-z0-9][a-z0-9._-]{0,63}$/.test(s)
+    ? null
+    : `expected an item code (1 to 64 lowercase letters, digits, ".", "_", "-"), got ${describeValue(s)}`,
+);
+/** Codec of a whole number score (either sign). */
+export const ScoreC = new t.Type<number, number, unknown>(
+  'score',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u),
+  (u, c) =>
+    typeof u === 'number' && Number.isSafeInteger(u)
+      ? t.success(u)
+      : t.failure(u, c, `expected a whole number score, got ${describeValue(u)}`),
+  t.identity,
+);
 
 /** Codec of a {@link Stream}. */
 export const StreamC = enumCodec('stream', STREAMS);

@@ -3,9 +3,10 @@
  *
  * A log may be cut anywhere (files, byte ranges, workers) and a budget's events may fall into
  * several parts, so nothing per-budget is decided while reading. Each part folds its events
- * into {@link OutcomeFacts}: for every budget, the few facts the metrics need (its opening,
- * closures, plan events and spends with their `seq`, funding, reclaims, reviews and off-plan
- * attempts summed by date). {@link mergeFacts} combines parts by budget key; it is associative
+ * into {@link OutcomeFacts}: for every budget, the few facts the metrics need (its opening with
+ * the person's reference, closures, plan events, spends, change requests and their refusals,
+ * and outcome measures with their `seq`; funding, reclaims, reviews and off-plan attempts
+ * summed by date). {@link mergeFacts} combines parts by budget key; it is associative
  * and commutative with {@link emptyFacts} as identity, and money stays exact (bigint pence;
  * contract money strings in the JSON form that crosses worker boundaries). The metrics are
  * computed only from the merged facts ({@link ./metrics.ts}), so any partition of a log gives
@@ -71,10 +72,12 @@ export type SpendFact =
     }
   | { readonly seq: number; readonly kind: 'reversal'; readonly spendId: string };
 
-/** What a budget's opening says (no person reference: the metrics never need it). */
+/** What a budget's opening says. */
 export interface OpenedFact {
   readonly seq: number;
   readonly at: string;
+  /** The person's reference (`personRef`): people are counted once however many budgets they hold. */
+  readonly person: string;
   readonly site: string;
   readonly cohort: Cohort;
   readonly basis: Basis;
@@ -82,6 +85,22 @@ export interface OpenedFact {
   readonly periodStart: string;
   readonly periodEnd: string;
   readonly referredAt?: string;
+}
+
+/** An outcome measure of a budget: instrument, date, and the sum and number of its item scores. */
+export interface OutcomeRecordFact {
+  readonly seq: number;
+  readonly instrument: string;
+  readonly measuredOn: string;
+  readonly sum: number;
+  readonly count: number;
+}
+
+/** A change request's id and a time: when it was asked for, or when it was declined. */
+export interface RequestFact {
+  readonly seq: number;
+  readonly id: string;
+  readonly at: string;
 }
 
 /** Everything the metrics need about one budget, from the events of one part of a log. */
@@ -98,7 +117,11 @@ export interface BudgetFacts {
   /** Spends and reversals by `seq`. */
   spends: SpendFact[];
   /** Change requests by `seq`: id and when asked (occurredAt). */
-  changeRequests: { readonly seq: number; readonly id: string; readonly at: string }[];
+  changeRequests: RequestFact[];
+  /** Change requests declined, by `seq`: id and when (occurredAt). */
+  declines: RequestFact[];
+  /** Outcome measures, by `seq`. */
+  outcomes: OutcomeRecordFact[];
   /** Reviews completed, by `reviewedOn`. */
   reviews: Map<string, number>;
   /** Off-plan spend attempts, by `spentOn`. */
@@ -129,6 +152,8 @@ function emptyBudget(): BudgetFacts {
     plans: [],
     spends: [],
     changeRequests: [],
+    declines: [],
+    outcomes: [],
     reviews: new Map(),
     offPlan: new Map(),
   };
@@ -186,6 +211,7 @@ const planKey = (p: PlanFact): string => JSON.stringify(planFactJson(p));
 const spendKey = (s: SpendFact): string => JSON.stringify(spendFactJson(s));
 const crKey = (c: { id: string; at: string }): string => `${c.id}\t${c.at}`;
 const closedKey = (c: { closedOn: string }): string => c.closedOn;
+const outcomeKey = (o: OutcomeRecordFact): string => JSON.stringify(outcomeFactJson(o));
 
 function addCount(m: Map<string, number>, k: string, n: number): void {
   m.set(k, (m.get(k) ?? 0) + n);
@@ -228,6 +254,7 @@ export function addEventToFacts(
       const o: OpenedFact = {
         seq: e.seq,
         at: e.occurredAt,
+        person: d.personRef,
         site: d.site,
         cohort: d.cohort,
         basis: d.basis,
@@ -327,6 +354,23 @@ export function addEventToFacts(
     case 'ReviewCompleted':
       addCount(b.reviews, e.data.reviewedOn, 1);
       return;
+    case 'OutcomeRecorded': {
+      let sum = 0;
+      for (const i of e.data.items) sum += i.score;
+      facts.latest = maxDate(facts.latest, e.data.measuredOn);
+      insertBySeq(
+        b.outcomes,
+        {
+          seq: e.seq,
+          instrument: e.data.instrument,
+          measuredOn: e.data.measuredOn,
+          sum,
+          count: e.data.items.length,
+        },
+        outcomeKey,
+      );
+      return;
+    }
     case 'OffPlanSpendFlagged':
       facts.latest = maxDate(facts.latest, e.data.spentOn);
       addCount(b.offPlan, e.data.spentOn, 1);
@@ -367,6 +411,8 @@ function mergeBudget(into: BudgetFacts, from: BudgetFacts): void {
   into.plans = mergeBySeq(into.plans, from.plans, planKey);
   into.spends = mergeBySeq(into.spends, from.spends, spendKey);
   into.changeRequests = mergeBySeq(into.changeRequests, from.changeRequests, crKey);
+  into.declines = mergeBySeq(into.declines, from.declines, crKey);
+  into.outcomes = mergeBySeq(into.outcomes, from.outcomes, outcomeKey);
   for (const [k, n] of from.reviews) addCount(into.reviews, k, n);
   for (const [k, n] of from.offPlan) addCount(into.offPlan, k, n);
 }
@@ -418,6 +464,9 @@ export interface BudgetFactsJson {
   /** `[seq, spendId, lineId, spentOn, ...parts]` for a spend, `[seq, spendId]` for a reversal. */
   readonly spends: readonly SpendFactJson[];
   readonly changeRequests: ReadonlyArray<readonly [number, string, string]>;
+  readonly declines: ReadonlyArray<readonly [number, string, string]>;
+  /** `[seq, instrument, measuredOn, sum of scores, number of items]`. */
+  readonly outcomes: ReadonlyArray<readonly [number, string, string, number, number]>;
   readonly reviews: ReadonlyArray<readonly [string, number]>;
   readonly offPlan: ReadonlyArray<readonly [string, number]>;
 }
@@ -447,6 +496,7 @@ function openedJson(o: OpenedFact): Record<string, unknown> {
   return {
     seq: o.seq,
     at: o.at,
+    person: o.person,
     site: o.site,
     cohort: o.cohort,
     basis: o.basis,
@@ -481,6 +531,10 @@ function planFactJson(p: PlanFact): Record<string, unknown> {
   return { seq: p.seq, kind: p.kind, at: p.at, version: p.version };
 }
 
+function outcomeFactJson(o: OutcomeRecordFact): readonly [number, string, string, number, number] {
+  return [o.seq, o.instrument, o.measuredOn, o.sum, o.count];
+}
+
 function spendFactJson(s: SpendFact): SpendFactJson {
   if (s.kind === 'reversal') return [s.seq, s.spendId];
   return [
@@ -510,6 +564,8 @@ export function factsToJson(f: OutcomeFacts): OutcomeFactsJson {
         plans: b.plans.map(planFactJson),
         spends: b.spends.map(spendFactJson),
         changeRequests: b.changeRequests.map((c) => [c.seq, c.id, c.at] as const),
+        declines: b.declines.map((c) => [c.seq, c.id, c.at] as const),
+        outcomes: b.outcomes.map(outcomeFactJson),
         reviews: [...b.reviews.entries()].sort(byKey),
         offPlan: [...b.offPlan.entries()].sort(byKey),
       },
@@ -592,6 +648,7 @@ export function factsFromJson(j: OutcomeFactsJson): OutcomeFacts {
           : {
               seq: int(o['seq'], 'opened seq'),
               at: str(o['at'], 'opened at'),
+              person: str(o['person'], 'person'),
               site: str(o['site'], 'site'),
               cohort: oneOf(o['cohort'], COHORTS, 'cohort'),
               basis: oneOf(o['basis'], BASES, 'basis'),
@@ -606,6 +663,14 @@ export function factsFromJson(j: OutcomeFactsJson): OutcomeFacts {
       plans: b.plans.map(planFromJson),
       spends: b.spends.map(spendFromJson),
       changeRequests: b.changeRequests.map(([seq, id, at]) => ({ seq, id, at })),
+      declines: b.declines.map(([seq, id, at]) => ({ seq, id, at })),
+      outcomes: b.outcomes.map(([seq, instrument, measuredOn, sum, count]) => ({
+        seq: int(seq, 'outcome seq'),
+        instrument: str(instrument, 'instrument'),
+        measuredOn: str(measuredOn, 'measuredOn'),
+        sum: int(sum, 'outcome score sum'),
+        count: int(count, 'outcome item count'),
+      })),
       reviews: new Map(b.reviews),
       offPlan: new Map(b.offPlan),
     });

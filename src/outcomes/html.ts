@@ -1,16 +1,23 @@
 /**
- * The outcome report as one self-contained HTML file: a summary table and four charts an
+ * The outcome report as one self-contained HTML file: a summary table and seven charts an
  * evaluator would put in a report (spend by stream over time, the health / social-care split by
- * cohort, spend by category, and the lead-time distribution). The charts are Vega-Lite specs
- * compiled to Vega and rendered to SVG on the server (`View.toSVG()`), inlined in the page:
- * opening the file needs no network and no script.
+ * cohort, spend by category, the lead-time distribution, people by management option, change
+ * requests received, decided and waiting, and what changed for the person). The charts are
+ * Vega-Lite specs compiled to Vega and rendered to SVG on the server (`View.toSVG()`), inlined
+ * in the page: opening the file needs no network and no script.
  */
 import { CATEGORIES, COHORTS, STREAMS, type Stream } from '../events/primitives.js';
 import { ExactMultiset, MS_PER_DAY } from './exact.js';
 import type { OutcomeFacts } from './facts.js';
-import { outcomeCells, type Dimension, type OutcomeCell } from './metrics.js';
+import {
+  BUDGET_OPTIONS,
+  outcomeCells,
+  type BudgetOption,
+  type Dimension,
+  type OutcomeCell,
+} from './metrics.js';
 import type { PeriodKind } from './periods.js';
-import { outcomesJson, type OutcomesJson } from './results.js';
+import { outcomesJson, rowOfCell, type OutcomesJson } from './results.js';
 
 /** What the report says about its inputs (shown under the title). */
 export interface ReportInput {
@@ -109,7 +116,17 @@ function sumCells(cells: Iterable<OutcomeCell>, pick: (c: OutcomeCell) => readon
   return out ?? [];
 }
 
-/** The data of the four charts, from merged facts. */
+/** Colours of the management options in the people chart. */
+export const OPTION_COLOURS: Readonly<Record<BudgetOption, string>> = {
+  notional: '#005eb8',
+  'direct-payment': '#ffb81c',
+  'third-party': '#007f3b',
+  'managed-account': '#330072',
+  mixed: '#768692',
+  none: '#d8dde0',
+};
+
+/** The data of the charts, from merged facts. */
 export function chartData(o: Pick<ReportOptions, 'facts' | 'period' | 'horizon'>) {
   const whole = [...outcomeCells(o.facts, { period: o.period, horizon: o.horizon }).values()].sort((a, b) =>
     a.period.start < b.period.start ? -1 : 1,
@@ -161,10 +178,41 @@ export function chartData(o: Pick<ReportOptions, 'facts' | 'period' | 'horizon'>
       leadTimes.push({ measure, days: d, daysEnd: d + 1, count: n });
     }
   }
-  return { overTime, split, categories, leadTimes };
+  // People live at each period end by option, change requests by period, outcome change at the horizon.
+  const rows = whole.map(rowOfCell);
+  const people: Record<string, string | number>[] = [];
+  const requests: Record<string, string | number>[] = [];
+  for (const r of rows) {
+    BUDGET_OPTIONS.forEach((o, i) => {
+      const n = r.people.byOption[o];
+      if (n > 0) people.push({ period: r.period.label, option: o, rank: i, people: n });
+    });
+    const q = r.requests;
+    for (const [measure, n] of [
+      ['received', q.received],
+      ['agreed', q.agreed],
+      ['declined', q.declined],
+      ['waiting at the end', q.pendingAtEnd],
+      ['waiting over 7 days', q.pendingOver7Days],
+    ] as const) {
+      if (n > 0) requests.push({ period: r.period.label, measure, count: n });
+    }
+  }
+  const change: Record<string, string | number>[] = [];
+  const last = rows[rows.length - 1];
+  for (const o of last?.outcomeChange ?? []) {
+    for (const [direction, rank, n] of [
+      ['improved', 0, o.improved],
+      ['unchanged', 1, o.unchanged],
+      ['worse', 2, o.worse],
+    ] as const) {
+      if (n > 0) change.push({ instrument: o.instrument, direction, rank, people: n });
+    }
+  }
+  return { overTime, split, categories, leadTimes, people, requests, change };
 }
 
-/** Renders the four charts to SVG. */
+/** Renders the charts to SVG. */
 export async function reportCharts(
   o: Pick<ReportOptions, 'facts' | 'period' | 'horizon'>,
 ): Promise<ReportChart[]> {
@@ -198,6 +246,30 @@ export async function reportCharts(
       data: d.leadTimes,
     },
   ];
+  specs.push(
+    {
+      id: 'people-by-option',
+      title: 'People by management option',
+      description:
+        'People with a budget live at the end of each period, each counted once, by the options of the lines of the plans in force on their live budgets (mixed: several; no plan: none in force).',
+      data: d.people,
+    },
+    {
+      id: 'change-requests',
+      title: 'Change requests: received, decided and waiting',
+      description:
+        'Requests received in each period, first decided in it (agreed or declined), and still waiting at its end (and of those, waiting more than 7 days).',
+      data: d.requests,
+    },
+    {
+      id: 'outcome-change',
+      title: 'What changed for the person',
+      description:
+        'People measured at least twice by the end of the report, by instrument: latest score (the mean of its items) better, the same or worse than the first.',
+      data: d.change,
+    },
+  );
+  const presentOptions = BUDGET_OPTIONS.filter((o) => d.people.some((x) => x['option'] === o));
   const vlSpecs: Record<string, unknown>[] = [
     {
       ...base(specs[0]?.title ?? '', specs[0]?.description ?? ''),
@@ -259,6 +331,66 @@ export async function reportCharts(
         },
       },
     },
+    {
+      ...base(specs[4]?.title ?? '', specs[4]?.description ?? ''),
+      data: { values: d.people },
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        x: { field: 'period', type: 'ordinal', title: null, sort: null, axis: { labelAngle: 0 } },
+        y: { field: 'people', type: 'quantitative', title: 'people', axis: { tickMinStep: 1, format: 'd' } },
+        color: {
+          field: 'option',
+          type: 'nominal',
+          title: 'option',
+          scale: { domain: presentOptions, range: presentOptions.map((o) => OPTION_COLOURS[o]) },
+        },
+        order: { field: 'rank', sort: 'ascending' },
+      },
+    },
+    {
+      ...base(specs[5]?.title ?? '', specs[5]?.description ?? ''),
+      data: { values: d.requests },
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        x: { field: 'period', type: 'ordinal', title: null, sort: null, axis: { labelAngle: 0 } },
+        xOffset: {
+          field: 'measure',
+          type: 'nominal',
+          sort: ['received', 'agreed', 'declined', 'waiting at the end', 'waiting over 7 days'],
+        },
+        y: { field: 'count', type: 'quantitative', title: 'requests', axis: { tickMinStep: 1, format: 'd' } },
+        color: {
+          field: 'measure',
+          type: 'nominal',
+          title: null,
+          scale: {
+            domain: ['received', 'agreed', 'declined', 'waiting at the end', 'waiting over 7 days'],
+            range: ['#005eb8', '#007f3b', '#d5281b', '#ffb81c', '#8a1538'],
+          },
+        },
+      },
+    },
+    {
+      ...base(specs[6]?.title ?? '', specs[6]?.description ?? '', 440),
+      data: { values: d.change },
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        y: { field: 'instrument', type: 'nominal', title: null },
+        x: {
+          field: 'people',
+          type: 'quantitative',
+          title: 'people measured twice',
+          axis: { tickMinStep: 1, format: 'd' },
+        },
+        color: {
+          field: 'direction',
+          type: 'nominal',
+          title: null,
+          scale: { domain: ['improved', 'unchanged', 'worse'], range: ['#007f3b', '#aeb7bd', '#d5281b'] },
+        },
+        order: { field: 'rank', sort: 'ascending' },
+      },
+    },
   ];
   const svgs = await Promise.all(vlSpecs.map(renderSvg));
   return specs.map((s, i) => ({ ...s, svg: svgs[i] ?? '' }));
@@ -272,6 +404,7 @@ function summaryTable(result: OutcomesJson): string {
     'period',
     'live at end',
     'active',
+    'people live / active',
     'allocated to date (£)',
     'spent in period (£)',
     'remaining (£)',
@@ -280,6 +413,7 @@ function summaryTable(result: OutcomesJson): string {
     'social-care share',
     'lead time median / p90 (days)',
     'within 7 days',
+    'requests waiting / over 7 days',
     'reviews on time / late / overdue',
     'flags per 100 budgets (overspend / off-plan)',
   ];
@@ -288,6 +422,7 @@ function summaryTable(result: OutcomesJson): string {
     r.period.label,
     String(r.budgets.live),
     String(r.budgets.active),
+    `${r.people.live} / ${r.people.active}`,
     r.money.total.allocatedToDate,
     r.money.total.spent,
     r.money.total.remaining,
@@ -298,6 +433,7 @@ function summaryTable(result: OutcomesJson): string {
       ? '–'
       : `${num(r.planChangeLeadTime.medianDays)} / ${num(r.planChangeLeadTime.p90Days)}`,
     pct(r.planChangeLeadTime.shareWithin7Days),
+    `${r.requests.pendingAtEnd} / ${r.requests.pendingOver7Days}`,
     `${r.reviews.onTime} / ${r.reviews.late} / ${r.reviews.overdueAtEnd}`,
     `${r.flags.overspendPer100Budgets ?? '–'} / ${r.flags.offPlanPer100Budgets ?? '–'}`,
   ]);

@@ -3,12 +3,15 @@
  * (site, cohort, basis, management option, any combination) and reporting period.
  *
  * Every cell is a sum of per-budget contributions (counts, pence, exact multisets of lead
- * times), so cells also merge: {@link mergeCells} is associative and commutative with the
- * empty map as identity, and the cells of disjoint sets of budgets merge into the cells of all
- * of them (given the same period kind and horizon). Ratios, medians and percentiles are derived
- * only when rows are written ({@link ./report.ts}), from the exact sums.
+ * times) plus, per person, what their budgets in the cell say (merged by "or") and their
+ * outcome measures (merged by union), so cells also merge: {@link mergeCells} is associative
+ * and commutative with the empty map as identity, and the cells of disjoint sets of people
+ * (each with all of their budgets) merge into the cells of all of them (given the same period
+ * kind and horizon). Ratios, medians and percentiles are derived only when rows are written
+ * ({@link ./results.ts}), from the exact sums.
  *
- * The definitions (which budget counts where, which date a fact has) are in docs/outcomes.md.
+ * The definitions (which budget and person counts where, which date a fact has) are in
+ * docs/outcomes.md.
  */
 import type { BudgetOpened, PlanLine } from '../events/data.js';
 import {
@@ -23,7 +26,7 @@ import { epochMs } from '../events/time.js';
 import { initialState, planOn, type BudgetState, type PlanRecord } from '../budget/state.js';
 import { Money } from '../money/money.js';
 import { reviewDue } from '../projections/flags.js';
-import { ExactMultiset } from './exact.js';
+import { ExactMultiset, MS_PER_DAY } from './exact.js';
 import type { BudgetFacts, OutcomeFacts, PlanFact, SpendFact } from './facts.js';
 import { periodOf, periodsBetween, type Period, type PeriodKind } from './periods.js';
 
@@ -37,6 +40,29 @@ export type Dimension = (typeof DIMENSIONS)[number];
  * the end of the period, `mixed` when its lines use several, `none` when no plan is in force.
  */
 export type BudgetOption = ManagementOption | 'mixed' | 'none';
+/** Every {@link BudgetOption}, in report order. */
+export const BUDGET_OPTIONS: readonly BudgetOption[] = [...OPTIONS, 'mixed', 'none'];
+
+/**
+ * What a cell knows of one person (merged over the person's budgets in the cell, so a person
+ * with several budgets counts once): whether any budget is live at the period end, the streams
+ * with money allocated to date on the live budgets (bit i: `STREAMS[i]`), and the management
+ * options of the lines of the plans in force on them (bit i: `OPTIONS[i]`).
+ */
+export interface PersonMark {
+  live: boolean;
+  streams: number;
+  options: number;
+}
+
+/** One outcome measure of a person, as a cell keeps it: date, sum and count of item scores, and an order key. */
+export interface PersonMeasure {
+  readonly measuredOn: string;
+  readonly sum: number;
+  readonly count: number;
+  /** `measuredOn`, budget key and `seq`: orders measures of one day and tells them apart. */
+  readonly key: string;
+}
 
 /** How to compute cells. */
 export interface OutcomeOptions {
@@ -89,6 +115,30 @@ export interface OutcomeCell {
   /** Overspend flags (per line and per stream) at `asAt`, and off-plan spend attempts in the period. */
   overspendFlags: number;
   offPlanFlags: number;
+  /** Per person (by `personRef`): what the person's budgets in this group say (see {@link PersonMark}). */
+  readonly people: Map<string, PersonMark>;
+  /** Budgets live at `asAt` by their option (order of {@link BUDGET_OPTIONS}). */
+  readonly liveBudgetsByOption: number[];
+  /** Change requests whose first decision, in the period, was an agreement or a refusal. */
+  requestsAgreed: number;
+  requestsDeclined: number;
+  /** From request to its first decision (agreed or declined), ms, for decisions in the period. */
+  readonly requestToDecision: ExactMultiset;
+  /** Ages (ms, to the end of `asAt`) of the requests still waiting at `asAt`. */
+  readonly pendingAges: ExactMultiset;
+  /**
+   * Of the requests received in the period: how many were decided within 7 days, and how many
+   * were either so decided or had their 7 days run out by the end of the horizon day.
+   */
+  decidedWithin7Days: number;
+  requestsDue7Days: number;
+  /** Outcome measures dated in the period. */
+  outcomeRecords: number;
+  /**
+   * Outcome measures up to `asAt` of the people in the cell (from any of their budgets), by
+   * instrument and person, each list sorted by `key`.
+   */
+  readonly measures: Map<string, Map<string, PersonMeasure[]>>;
 }
 
 /** Cells by key (group values and period label). */
@@ -121,7 +171,49 @@ function newCell(group: Partial<Record<Dimension, string>>, period: Period, asAt
     overdueAtEnd: 0,
     overspendFlags: 0,
     offPlanFlags: 0,
+    people: new Map(),
+    liveBudgetsByOption: BUDGET_OPTIONS.map(() => 0),
+    requestsAgreed: 0,
+    requestsDeclined: 0,
+    requestToDecision: new ExactMultiset(),
+    pendingAges: new ExactMultiset(),
+    decidedWithin7Days: 0,
+    requestsDue7Days: 0,
+    outcomeRecords: 0,
+    measures: new Map(),
   };
+}
+
+function markPerson(cell: OutcomeCell, person: string, m: PersonMark): void {
+  const x = cell.people.get(person);
+  if (x === undefined) cell.people.set(person, { live: m.live, streams: m.streams, options: m.options });
+  else {
+    x.live ||= m.live;
+    x.streams |= m.streams;
+    x.options |= m.options;
+  }
+}
+
+const byKey = (a: PersonMeasure, b: PersonMeasure): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+function addMeasures(
+  cell: OutcomeCell,
+  instrument: string,
+  person: string,
+  ms: readonly PersonMeasure[],
+): void {
+  let byPerson = cell.measures.get(instrument);
+  if (byPerson === undefined) {
+    byPerson = new Map();
+    cell.measures.set(instrument, byPerson);
+  }
+  const x = byPerson.get(person);
+  if (x === undefined) byPerson.set(person, [...ms].sort(byKey));
+  else {
+    const known = new Set(x.map((m) => m.key));
+    for (const m of ms) if (!known.has(m.key)) x.push(m);
+    x.sort(byKey);
+  }
 }
 
 const addInto = (a: bigint[], b: readonly bigint[]): void => {
@@ -151,6 +243,19 @@ function addCell(into: OutcomeCell, from: OutcomeCell): void {
   into.overdueAtEnd += from.overdueAtEnd;
   into.overspendFlags += from.overspendFlags;
   into.offPlanFlags += from.offPlanFlags;
+  for (const [p, m] of from.people) markPerson(into, p, m);
+  for (let i = 0; i < into.liveBudgetsByOption.length; i++)
+    into.liveBudgetsByOption[i] =
+      (into.liveBudgetsByOption[i] as number) + (from.liveBudgetsByOption[i] ?? 0);
+  into.requestsAgreed += from.requestsAgreed;
+  into.requestsDeclined += from.requestsDeclined;
+  into.requestToDecision.addAll(from.requestToDecision);
+  into.pendingAges.addAll(from.pendingAges);
+  into.decidedWithin7Days += from.decidedWithin7Days;
+  into.requestsDue7Days += from.requestsDue7Days;
+  into.outcomeRecords += from.outcomeRecords;
+  for (const [instrument, byPerson] of from.measures)
+    for (const [p, ms] of byPerson) addMeasures(into, instrument, p, ms);
 }
 
 function cloneCell(c: OutcomeCell): OutcomeCell {
@@ -161,8 +266,8 @@ function cloneCell(c: OutcomeCell): OutcomeCell {
 
 /**
  * Merges the cells of `from` into `into` (changed and returned). Cells must come from the same
- * period kind and horizon; then merging the cells of disjoint sets of budgets gives the cells of
- * their union.
+ * period kind and horizon; then merging the cells of disjoint sets of people (each with all of
+ * their budgets) gives the cells of their union.
  */
 export function mergeCells(into: OutcomeCells, from: OutcomeCells): OutcomeCells {
   for (const [k, c] of from) {
@@ -277,6 +382,12 @@ interface Flows {
   referral: number[];
   reviews: string[];
   offPlan: number;
+  requestsAgreed: number;
+  requestsDeclined: number;
+  requestToDecision: number[];
+  decidedWithin7Days: number;
+  requestsDue7Days: number;
+  outcomeRecords: number;
 }
 
 function newFlows(): Flows {
@@ -294,6 +405,12 @@ function newFlows(): Flows {
     referral: [],
     reviews: [],
     offPlan: 0,
+    requestsAgreed: 0,
+    requestsDeclined: 0,
+    requestToDecision: [],
+    decidedWithin7Days: 0,
+    requestsDue7Days: 0,
+    outcomeRecords: 0,
   };
 }
 
@@ -398,6 +515,44 @@ function addBudget(
     const x = flowsAt(decidedAt.slice(0, 10));
     if (x !== null) x.leadTimes.push(epochMs(decidedAt) - epochMs(requested.get(cr) as string));
   }
+  // Decisions on change requests: the first agreement or refusal of each request.
+  const declinedFor = new Map<string, string>();
+  for (const d of f.declines) {
+    if (!requested.has(d.id)) continue;
+    const prev = declinedFor.get(d.id);
+    if (prev === undefined || d.at < prev) declinedFor.set(d.id, d.at);
+  }
+  const decisions: { requestedAt: string; decidedAt: string | null; declined: boolean }[] = [];
+  const endOfHorizon = epochMs(`${horizon}T00:00:00.000Z`) + MS_PER_DAY;
+  for (const [cr, requestedAt] of requested) {
+    const agreedAt = agreedFor.get(cr);
+    const declinedAt = declinedFor.get(cr);
+    const declined = declinedAt !== undefined && (agreedAt === undefined || declinedAt < agreedAt);
+    const decidedAt = declined ? (declinedAt as string) : (agreedAt ?? null);
+    decisions.push({ requestedAt, decidedAt, declined });
+    const asked = epochMs(requestedAt);
+    if (decidedAt !== null) {
+      const x = flowsAt(decidedAt.slice(0, 10));
+      if (x !== null) {
+        if (declined) x.requestsDeclined += 1;
+        else x.requestsAgreed += 1;
+        x.requestToDecision.push(epochMs(decidedAt) - asked);
+      }
+    }
+    // Decided within 7 days, among the requests received in the period whose 7 days have run out.
+    const known = decidedAt !== null && decidedAt.slice(0, 10) <= horizon;
+    const within = known && epochMs(decidedAt) - asked <= 7 * MS_PER_DAY;
+    const x = flowsAt(requestedAt.slice(0, 10));
+    if (x !== null && (within || asked + 7 * MS_PER_DAY <= endOfHorizon)) {
+      x.requestsDue7Days += 1;
+      if (within) x.decidedWithin7Days += 1;
+    }
+  }
+  // Outcome measures: facts dated on their day (outcome change is added per person afterwards).
+  for (const m of f.outcomes) {
+    const x = flowsAt(m.measuredOn);
+    if (x !== null) x.outcomeRecords += 1;
+  }
   if (firstAgreed !== undefined && o.referredAt !== undefined) {
     const x = flowsAt(firstAgreed.slice(0, 10));
     if (x !== null) x.referral.push(epochMs(firstAgreed) - epochMs(o.referredAt));
@@ -453,6 +608,32 @@ function addBudget(
     }
     cell.active += 1;
     if (live) cell.live += 1;
+    // The person: live budgets' streams with money and the options of their plans in force.
+    let streamBits = 0;
+    let optionBits = 0;
+    if (live) {
+      for (let i = 0; i < 4; i++) if ((allocatedToDate[i] as bigint) > 0n) streamBits |= 1 << i;
+      for (const l of planOn(records, asAt)?.lines ?? [])
+        optionBits |= 1 << (OPTION_INDEX.get(l.option) as number);
+      const bo = BUDGET_OPTIONS.indexOf(budgetOptionAt(records, asAt));
+      cell.liveBudgetsByOption[bo] = (cell.liveBudgetsByOption[bo] as number) + 1;
+    }
+    markPerson(cell, o.person, { live, streams: streamBits, options: optionBits });
+    cell.requestsAgreed += x.requestsAgreed;
+    cell.requestsDeclined += x.requestsDeclined;
+    for (const v of x.requestToDecision) cell.requestToDecision.add(v);
+    cell.decidedWithin7Days += x.decidedWithin7Days;
+    cell.requestsDue7Days += x.requestsDue7Days;
+    cell.outcomeRecords += x.outcomeRecords;
+    // Requests still waiting at the end of the period (none once the budget is closed).
+    if (closedOn === undefined || closedOn > asAt) {
+      const endOfAsAt = epochMs(`${asAt}T00:00:00.000Z`) + MS_PER_DAY;
+      for (const d of decisions) {
+        if (d.requestedAt.slice(0, 10) > asAt) continue;
+        if (d.decidedAt !== null && d.decidedAt.slice(0, 10) <= asAt) continue;
+        cell.pendingAges.add(endOfAsAt - epochMs(d.requestedAt));
+      }
+    }
     addInto(cell.allocated, x.allocated);
     addInto(cell.spent, x.spent);
     addInto(cell.reclaimed, x.reclaimed);
@@ -516,6 +697,43 @@ export function outcomeCells(facts: OutcomeFacts, options: OutcomeOptions = {}):
   const cells: OutcomeCells = new Map();
   if (horizon === null) return cells;
   const keys = [...facts.budgets.keys()].sort();
-  for (const k of keys) addBudget(cells, facts.budgets.get(k) as BudgetFacts, by, kind, horizon);
+  // Every outcome measure of each person, from any of their budgets, in order.
+  const measures = new Map<string, Map<string, PersonMeasure[]>>();
+  for (const k of keys) {
+    const f = facts.budgets.get(k) as BudgetFacts;
+    addBudget(cells, f, by, kind, horizon);
+    if (f.opened === null) continue;
+    for (const m of f.outcomes) {
+      let byInstrument = measures.get(f.opened.person);
+      if (byInstrument === undefined) {
+        byInstrument = new Map();
+        measures.set(f.opened.person, byInstrument);
+      }
+      let list = byInstrument.get(m.instrument);
+      if (list === undefined) {
+        list = [];
+        byInstrument.set(m.instrument, list);
+      }
+      list.push({
+        measuredOn: m.measuredOn,
+        sum: m.sum,
+        count: m.count,
+        key: `${m.measuredOn}\t${k}\t${String(m.seq).padStart(12, '0')}`,
+      });
+    }
+  }
+  if (measures.size === 0) return cells;
+  for (const byInstrument of measures.values()) for (const list of byInstrument.values()) list.sort(byKey);
+  // Outcome change: each person in a cell brings every measure of theirs up to its as-at day.
+  for (const cell of cells.values()) {
+    for (const person of cell.people.keys()) {
+      const byInstrument = measures.get(person);
+      if (byInstrument === undefined) continue;
+      for (const [instrument, list] of byInstrument) {
+        const upTo = list.filter((m) => m.measuredOn <= cell.asAt);
+        if (upTo.length > 0) addMeasures(cell, instrument, person, upTo);
+      }
+    }
+  }
   return cells;
 }

@@ -173,6 +173,14 @@ function releaseData(
         representativeId: p.id(e.data.representativeId),
         reason: WITHHELD,
       } satisfies DataOf<'RepresentativeRevoked'>;
+    case 'OutcomeRecorded':
+      // Item codes and scores are kept; the wording of goals and any note are free text: dropped.
+      return {
+        instrument: e.data.instrument,
+        measuredOn: e.data.measuredOn,
+        respondent: e.data.respondent,
+        items: e.data.items.map((i) => ({ item: i.item, score: i.score })),
+      } satisfies DataOf<'OutcomeRecorded'>;
     default: {
       const never: never = e;
       throw new TypeError(`no release rule for event type ${(never as { type: string }).type}`);

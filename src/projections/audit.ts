@@ -71,6 +71,8 @@ export function describeEvent(e: PendingEvent): string {
       return `authorised representative ${e.data.representativeId}`;
     case 'RepresentativeRevoked':
       return `revoked representative ${e.data.representativeId}`;
+    case 'OutcomeRecorded':
+      return `recorded a ${e.data.instrument} outcome measure taken on ${e.data.measuredOn} (answered by the ${e.data.respondent}): ${e.data.items.map((i) => `${i.item} ${i.score}`).join(', ')}`;
   }
 }
 

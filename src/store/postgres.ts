@@ -56,7 +56,10 @@ export interface PgPoolLike {
 
 /** Options of {@link PostgresEventStore.connect}. */
 export interface PostgresStoreOptions {
-  /** e.g. `process.env.DATABASE_URL`: `postgres://user:password@host:5432/database`. */
+  /**
+   * `postgres://user:password@host:5432/database`. When neither this nor `pool` is given,
+   * the `DATABASE_URL` environment variable is used.
+   */
   readonly connectionString?: string;
   /** A pool you manage (closing the store does not end it). Used instead of `connectionString`. */
   readonly pool?: PgPoolLike;
@@ -212,16 +215,22 @@ export class PostgresEventStore implements Store {
 
   /**
    * Connects (lazily: the first query opens a connection). Does not create tables: call
-   * {@link migrate}.
+   * {@link migrate}. The server is `options.pool`, else `options.connectionString`, else the
+   * `DATABASE_URL` environment variable; with none of them it throws a `StoreError`
+   * (`store-unavailable`) that says so.
    */
-  static async connect(options: PostgresStoreOptions): Promise<PostgresEventStore> {
+  static async connect(options: PostgresStoreOptions = {}): Promise<PostgresEventStore> {
     const schema = options.schema ?? 'ipb';
     quoteSchema(schema);
     if (options.pool !== undefined) return new PostgresEventStore(options.pool, false, schema);
-    if (options.connectionString === undefined || options.connectionString === '') {
+    const connectionString =
+      options.connectionString === undefined || options.connectionString === ''
+        ? process.env['DATABASE_URL']
+        : options.connectionString;
+    if (connectionString === undefined || connectionString === '') {
       throw new StoreError(
         'store-unavailable',
-        'no PostgreSQL connection: pass connectionString (e.g. process.env.DATABASE_URL, postgres://user:password@host:5432/db) or a pg Pool',
+        'no PostgreSQL connection: DATABASE_URL is not set and no connectionString (postgres://user:password@host:5432/db) or pg Pool was given',
       );
     }
     let Pool: typeof PgPool;
@@ -236,7 +245,7 @@ export class PostgresEventStore implements Store {
         },
       );
     }
-    const pool = new Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+    const pool = new Pool({ connectionString, max: options.maxConnections ?? 10 });
     pool.on('error', options.onIdleError ?? (() => undefined));
     return new PostgresEventStore(pool as unknown as PgPoolLike, true, schema);
   }

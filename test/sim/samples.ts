@@ -170,6 +170,13 @@ export function sampleHistory(t: SampleTexts = PLAIN): { ledger: Ledger; command
     noticeRef: 'notice-1',
   });
   run(b, 'CompleteReview', coord, { reviewedOn: day(20), outcome: 'no-change' });
+  run(b, 'RecordOutcome', coord, {
+    instrument: 'gas',
+    measuredOn: day(20),
+    respondent: 'person',
+    items: [{ item: 'goal-1', score: 1, label: t.summary }],
+    note: t.reason,
+  });
   run(b, 'SuspendDirectPayment', fin, { reason: t.reason });
   run(b, 'ResumeDirectPayment', fin, { reason: t.reason });
   run(b, 'RevokeRepresentative', coord, { representativeId: 'rep-1', reason: t.reason });
