@@ -68,13 +68,21 @@ async function restart(): Promise<void> {
       return;
     } catch (err) {
       restartAttempts += 1;
-      if (attempt >= 100) throw new Error(`PostgreSQL did not restart: ${String(err)}`, { cause: err });
+      if (attempt >= 100)
+        throw new Error(`PostgreSQL did not restart; its last messages:\n${logs.slice(-20).join('')}`, {
+          cause: err,
+        });
       await sleep(100);
     }
   }
 }
 
+/** The server's last 200 messages, to explain a failed restart. */
 const logs: string[] = [];
+function keepLog(message: string): void {
+  logs.push(message);
+  if (logs.length > 200) logs.shift();
+}
 let restartAttempts = 0;
 beforeAll(async () => {
   port = await freePort();
@@ -88,8 +96,8 @@ beforeAll(async () => {
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=60'],
-    onLog: (m) => logs.push(m),
-    onError: (m) => logs.push(String(m)),
+    onLog: keepLog,
+    onError: (m) => keepLog(String(m)),
   });
   await server.initialise();
   await server.start();

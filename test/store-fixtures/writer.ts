@@ -9,8 +9,14 @@
  *   writer.ts pg <schema> crash <id>
  *     Appends forever (one-event commands and three-event commands, alternately) and prints
  *     `ack <commandId> <events>` on stdout after each append returns, until it is killed.
+ *   writer.ts file <log> torn <id> multi|single
+ *     Records three small commands (`ack <commandId> <events> <file size>` after each), then one
+ *     large append: 120 events of about 5 kB (multi) or one event of about 9 kB (single). The
+ *     store writes at most 4 KiB per write call (a short write, as the kernel may do) and the
+ *     writer prints `wrote <bytes>` after each, pausing 10 ms, so the test can kill it in the
+ *     middle of the append: a torn tail made by a real crash.
  */
-import { writeSync } from 'node:fs';
+import { statSync, writeSync } from 'node:fs';
 import {
   CommandHandler,
   ExpectedVersion,
@@ -20,7 +26,17 @@ import {
   foldEvents,
   type Store,
 } from 'ipb-ledger';
-import { allocate, multiPending, openBudget, pending, turnCommand } from '../store-support.js';
+import {
+  allocate,
+  command,
+  coordinator,
+  finance,
+  multiPending,
+  openBudget,
+  pending,
+  turnCommand,
+} from '../store-support.js';
+import { Money, type PendingEvent } from 'ipb-ledger';
 
 const [kind, where, mode, idText, countText, budgetsText] = process.argv.slice(2);
 const id = Number(idText);
@@ -31,11 +47,14 @@ function say(line: string): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function openFile(path: string): Promise<{ store: FileEventStore; refusals: number }> {
+async function openFile(
+  path: string,
+  options: Parameters<typeof FileEventStore.open>[1] = {},
+): Promise<{ store: FileEventStore; refusals: number }> {
   let refusals = 0;
   for (;;) {
     try {
-      return { store: await FileEventStore.open(path), refusals };
+      return { store: await FileEventStore.open(path, options), refusals };
     } catch (err) {
       if (err instanceof StoreError && err.code === 'store-locked') {
         refusals += 1;
@@ -87,7 +106,69 @@ async function crash(store: Store): Promise<void> {
   }
 }
 
+/** Three small commands, then one large append that the test kills halfway. */
+async function torn(path: string, shape: string): Promise<void> {
+  const { store } = await openFile(path, {
+    io: {
+      async write(handle, data) {
+        const n = Math.min(data.length, 4096);
+        const { bytesWritten } = await handle.write(data, 0, n, null);
+        say(`wrote ${bytesWritten}`);
+        await sleep(10);
+        return bytesWritten;
+      },
+    },
+  });
+  say(`ready ${store.recovery.map((r) => r.kind).join(',')}`);
+  const budgetId = 'tb';
+  let state = foldEvents(await store.readStream(budgetId));
+  if (state.version === 0) {
+    const r = await store.append(budgetId, pending(openBudget(budgetId), state), ExpectedVersion.noStream);
+    state = foldEvents(r.events, state);
+  }
+  for (let n = 0; n < 3; n++) {
+    const commandId = `t${id}-${n}`;
+    const r = await store.append(
+      budgetId,
+      pending(allocate(budgetId, commandId, '1.00'), state),
+      ExpectedVersion.exactly(state.version),
+    );
+    state = foldEvents(r.events, state);
+    say(`ack ${commandId} ${r.events.length} ${statSync(path).size}`);
+  }
+  const commandId = `t${id}-big`;
+  let events: PendingEvent[];
+  if (shape === 'multi') {
+    events = [];
+    let s = state;
+    for (let i = 0; i < 120; i++) {
+      const c = command('AllocateFunding', budgetId, `${commandId}#${i}`, finance, {
+        stream: 'health',
+        amount: Money.of('1.00'),
+        stage: 'indicative',
+        reason: `${i} ${'r'.repeat(5000)}`,
+      });
+      const [e] = pending(c, s);
+      const ev = { ...e, commandId } as PendingEvent;
+      events.push(ev);
+      s = foldEvents([ev], s);
+    }
+  } else {
+    events = pending(
+      command('RequestChange', budgetId, commandId, coordinator, {
+        changeRequestId: commandId,
+        summary: 's'.repeat(9000),
+      }),
+      state,
+    );
+  }
+  say(`big ${commandId} ${events.length}`);
+  const r = await store.append(budgetId, events, ExpectedVersion.exactly(state.version));
+  say(`ack ${commandId} ${r.events.length} ${statSync(path).size}`);
+}
+
 async function main(): Promise<void> {
+  if (kind === 'file' && mode === 'torn') return torn(where as string, countText ?? 'multi');
   if (kind === 'file' && mode === 'turns') return turns(where as string);
   if (kind === 'file' && mode === 'crash') {
     const { store } = await openFile(where as string);
