@@ -158,7 +158,7 @@ describe('example HTTP service under hostile requests', () => {
     const before = await logLength();
     for (const c of commands) {
       for (const [what, body] of [
-        ['unknown field', JSON.stringify({ ...c, data: { ...(c['data'] as object), note: 'x' } })],
+        ['unknown field', JSON.stringify({ ...c, data: { ...(c['data'] as object), notAField: 'x' } })],
         ['missing data', JSON.stringify({ ...c, data: undefined })],
         ['bad role', JSON.stringify({ ...c, actor: { id: 'x', role: 'root' } })],
       ] as const) {
