@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import {
   Ledger,
   Money,
+  command,
   balances,
   balancesTable,
   flagsOf,
@@ -335,15 +336,9 @@ function personCommands(p: Person, index: number, months: number): Command[] {
   const day = pad(2 + (index % 20));
   const run = <K extends CommandType>(type: K, actor: Actor, at: string, data: CommandDataMap[K]) => {
     const commandId = `${p.budgetId}-c${String(commands.length + 1).padStart(3, '0')}`;
-    commands.push({
-      type,
-      commandId,
-      budgetId: p.budgetId,
-      actor,
-      occurredAt: at,
-      recordedAt: at,
-      data,
-    } as Command);
+    commands.push(
+      command(type, { commandId, budgetId: p.budgetId, actor, occurredAt: at, recordedAt: at }, data),
+    );
   };
   const co = coordinator(p.site);
   const from = p.span?.from ?? 0;

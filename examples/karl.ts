@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import {
   Ledger,
   Money,
+  command,
   auditTable,
   auditTrail,
   balances,
@@ -32,15 +33,8 @@ const council: Actor = { id: 'ncc-commissioner-3', role: 'commissioner' };
 let n = 0;
 function cmd<K extends CommandType>(type: K, actor: Actor, at: string, data: CommandDataMap[K]): Command {
   n += 1;
-  return {
-    type,
-    commandId: `karl-cmd-${String(n).padStart(3, '0')}`,
-    budgetId: KARL,
-    actor,
-    occurredAt: at,
-    recordedAt: at,
-    data,
-  } as Command;
+  const commandId = `karl-cmd-${String(n).padStart(3, '0')}`;
+  return command(type, { commandId, budgetId: KARL, actor, occurredAt: at, recordedAt: at }, data);
 }
 
 /** Replays Karl's year into a fresh ledger and returns it. */

@@ -2,8 +2,9 @@
  * Keeps the guides in docs/ true. A guide marks each block it takes from real code or a real
  * run with an HTML comment; {@link renderDoc} recomputes every marked block:
  *
- * - `<!-- snippet: docs/snippets/FILE.ts#NAME -->` then a ```ts block: the lines between
- *   `// #region NAME` and `// #endregion NAME` of that file;
+ * - `<!-- snippet: docs/snippets/FILE.ts -->` then a ```ts block: the whole file, so the block
+ *   compiles on its own (test/doc-snippets.test.ts); `FILE.ts#NAME` shows the lines between
+ *   `// #region NAME` and `// #endregion NAME` instead;
  * - `<!-- output: docs/snippets/FILE.ts FUNCTION [ARG] -->` then a ```text block: what the
  *   exported function returns (ARG, a file name, is given as a path in the run directory);
  * - `<!-- run: COMMAND -->` then a ```text block: `$ COMMAND` and what the command prints,
@@ -48,8 +49,8 @@ export async function renderDoc(md: string, runDir: string): Promise<string> {
     const [whole, kind, arg, lang] = m as unknown as [string, string, string, string];
     let body: string;
     if (kind === 'snippet') {
-      const [file, name] = arg.split('#') as [string, string];
-      body = region(file, name);
+      const [file, name] = arg.split('#') as [string, string | undefined];
+      body = name === undefined ? readFileSync(file, 'utf8').replace(/\n$/, '') : region(file, name);
     } else if (kind === 'output') {
       const [file, fn, ...args] = arg.split(' ') as [string, string, ...string[]];
       const mod = (await import(pathToFileURL(resolve(file)).href)) as Record<

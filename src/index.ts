@@ -53,7 +53,16 @@ export * from './projections/plans.js';
 export * from './projections/flags.js';
 export * from './projections/audit.js';
 export { budgetView, type BudgetView, type BudgetViewOptions } from './projections/budget-view.js';
-export { textTable, balancesTable, auditTable, flagsText } from './projections/text.js';
+export {
+  textTable,
+  wrapText,
+  balancesTable,
+  auditTable,
+  flagsText,
+  AUDIT_WHO_WIDTH,
+  AUDIT_WHAT_WIDTH,
+  type TextTableOptions,
+} from './projections/text.js';
 export * from './projections/statement.js';
 export {
   statementText,

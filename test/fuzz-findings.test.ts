@@ -5,13 +5,11 @@
  * replays recompute hashes, and the service bounds echoed paths.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandHandler, FileEventStore, MemoryEventStore, StoreError, parseLog } from 'ipb-ledger';
-import { createService } from '../examples/service/server.js';
+import { listenService, testAuth } from './service-support.js';
 import { expectWellBehaved, ipb } from './sim/cli.js';
 import { leakIn, markers, sampleHistory } from './sim/samples.js';
 
@@ -105,30 +103,30 @@ describe('finding 3: the reporting subcommands report numbers from an event edit
 });
 
 describe('finding 4: the example service (examples/service/server.ts)', () => {
-  let server: Server;
   let base = '';
+  let close: () => Promise<void> = async () => undefined;
+  let authorization = '';
   beforeAll(async () => {
-    server = createService({ store: new MemoryEventStore() });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const a = await testAuth();
+    authorization = `Bearer ${await a.token({ sub: 'coord-1', role: 'coordinator', sites: ['north'] })}`;
+    ({ base, close } = await listenService(new MemoryEventStore(), a.auth));
   });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => close());
 
   it('a body that is not JSON is refused without quoting it (personal data)', async () => {
     const body = JSON.stringify(sampleHistory(M).commands.find((c) => c.type === 'RecordSpend')).replace(
       '"payee":"',
       '"payee":',
     );
-    const res = await fetch(`${base}/commands`, { method: 'POST', body });
+    const res = await fetch(`${base}/commands`, { method: 'POST', body, headers: { authorization } });
     const text = await res.text();
     expect(res.status).toBe(400);
     expect(leakIn(text), text).toBeNull();
   });
 
   it('an error message does not echo a whole 5,000-character path', async () => {
-    const res = await fetch(`${base}/budgets/${'x'.repeat(5000)}`);
+    const res = await fetch(`${base}/budgets/${'x'.repeat(5000)}`, { headers: { authorization } });
+    expect(res.status).toBe(404);
     expect((await res.text()).length).toBeLessThan(1000);
   });
 });

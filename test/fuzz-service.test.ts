@@ -3,34 +3,37 @@
  * real commands with one field broken, forbidden keys, deep nesting, lone surrogates, a body over
  * the limit, odd paths, methods and If-Match headers. Properties: never a 500, always a JSON
  * error with a code and a short message, nothing appended by a refused request, and the
- * service keeps answering.
+ * service keeps answering. Requests carry valid tokens (the caller each command names), so the
+ * fuzzing reaches past authentication; requests without one are always 401.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryEventStore } from 'ipb-ledger';
-import { createService } from '../examples/service/server.js';
+import { MemoryEventStore, type Actor } from 'ipb-ledger';
 import { commandJsonByType } from './sim/samples.js';
+import { claimsOf, listenService, testAuth } from './service-support.js';
 
 const RUNS = Number(process.env['FC_RUNS'] ?? 150);
 const store = new MemoryEventStore();
-let server: Server;
+let close: () => Promise<void> = async () => undefined;
 let base = '';
-
-beforeAll(async () => {
-  server = createService({ store });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const tokens = new Map<string, string>();
 
 const commands = [...commandJsonByType().values()];
+const actorOf = (c: Record<string, unknown>) => c['actor'] as Actor;
+const coordinator: Actor = { id: 'coord-1', role: 'coordinator' };
+const auditor: Actor = { id: 'aud-1', role: 'auditor' };
+const tokenOf = (a: Actor): string => tokens.get(`${a.role}:${a.id}`) as string;
+
+beforeAll(async () => {
+  const a = await testAuth();
+  for (const actor of [...commands.map(actorOf), coordinator, auditor])
+    tokens.set(`${actor.role}:${actor.id}`, await a.token(claimsOf(actor)));
+  ({ base, close } = await listenService(store, a.auth));
+});
+afterAll(() => close());
 
 async function logLength(): Promise<number> {
-  return (await (await fetch(`${base}/log`)).text()).length;
+  return (await call('GET', '/log', undefined, {}, auditor)).text.length;
 }
 
 interface Answer {
@@ -44,10 +47,15 @@ async function call(
   path: string,
   body?: Uint8Array | string,
   headers: Record<string, string> = {},
+  actor: Actor | null = coordinator,
 ): Promise<Answer> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(actor === null ? {} : { authorization: `Bearer ${tokenOf(actor)}` }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body }),
   });
   const text = await res.text();
@@ -88,8 +96,8 @@ const nastyValue = fc.constantFrom<unknown>(
   'constructor',
 );
 
-/** A request body that must be refused. */
-const badBody: fc.Arbitrary<{ what: string; body: string | Uint8Array }> = fc.oneof(
+/** A request body that must be refused, sent by the caller it names (or a coordinator). */
+const badBody: fc.Arbitrary<{ what: string; body: string | Uint8Array; actor?: Actor }> = fc.oneof(
   fc.uint8Array({ maxLength: 200 }).map((b) => ({ what: 'random bytes', body: b })),
   fc.jsonValue({ maxDepth: 4 }).map((v) => ({ what: 'random JSON', body: JSON.stringify(v) ?? 'null' })),
   fc
@@ -104,6 +112,7 @@ const badBody: fc.Arbitrary<{ what: string; body: string | Uint8Array }> = fc.on
       return {
         what: `${key} in ${where}`,
         body: c.replace(at, `${at}${JSON.stringify(key)}:{"polluted":true},`),
+        actor: actorOf(commands[i % commands.length] as Record<string, unknown>),
       };
     }),
   fc.tuple(fc.nat(), fc.nat(), nastyValue).map(([i, j, v]) => {
@@ -114,9 +123,11 @@ const badBody: fc.Arbitrary<{ what: string; body: string | Uint8Array }> = fc.on
     return {
       what: `data.${keys[j % keys.length]} = ${JSON.stringify(v)?.slice(0, 30)}`,
       body: JSON.stringify(c),
+      actor: actorOf(c),
     };
   }),
   fc.nat().map((i) => ({
+    actor: actorOf(commands[i % commands.length] as Record<string, unknown>),
     what: 'lone surrogate',
     body: JSON.stringify(commands[i % commands.length]).replace(
       '"budgetId":"b-1"',
@@ -124,6 +135,7 @@ const badBody: fc.Arbitrary<{ what: string; body: string | Uint8Array }> = fc.on
     ),
   })),
   fc.nat().map((i) => ({
+    actor: actorOf(commands[i % commands.length] as Record<string, unknown>),
     what: 'deep nesting',
     body: JSON.stringify(commands[i % commands.length]).replace(
       '"data":{',
@@ -142,29 +154,30 @@ describe('example HTTP service under hostile requests', () => {
   it('refuses every bad command body cleanly: never a 500, a JSON error, nothing appended', async () => {
     const before = await logLength();
     await fc.assert(
-      fc.asyncProperty(badBody, async ({ what, body }) => {
-        const a = await call('POST', '/commands', body);
+      fc.asyncProperty(badBody, async ({ what, body, actor }) => {
+        const a = await call('POST', '/commands', body, {}, actor ?? coordinator);
         if (a.status < 300) return; // a mutation that still makes a valid command: allowed, and appended
         expectCleanError(a, what);
       }),
       { numRuns: RUNS },
     );
     // only valid commands may have appended: each one a whole valid event
-    const log = await (await fetch(`${base}/log`)).text();
-    expect(log.length).toBeGreaterThanOrEqual(before);
+    expect(await logLength()).toBeGreaterThanOrEqual(before);
   });
 
   it('malformed commands (not rule refusals) never append', async () => {
     const before = await logLength();
     for (const c of commands) {
-      for (const [what, body] of [
-        ['unknown field', JSON.stringify({ ...c, data: { ...(c['data'] as object), notAField: 'x' } })],
-        ['missing data', JSON.stringify({ ...c, data: undefined })],
-        ['bad role', JSON.stringify({ ...c, actor: { id: 'x', role: 'root' } })],
+      for (const [what, body, status] of [
+        ['unknown field', JSON.stringify({ ...c, data: { ...(c['data'] as object), notAField: 'x' } }), 400],
+        ['missing data', JSON.stringify({ ...c, data: undefined }), 400],
+        // the token says who acts: a body naming another actor, or a bad one, is refused
+        ['bad role', JSON.stringify({ ...c, actor: { id: 'x', role: 'root' } }), 403],
+        ['actor of another', JSON.stringify({ ...c, actor: { ...actorOf(c), id: 'someone-else' } }), 403],
       ] as const) {
-        const a = await call('POST', '/commands', body);
+        const a = await call('POST', '/commands', body, {}, actorOf(c));
         expectCleanError(a, `${String(c['type'])}: ${what}`);
-        expect(a.status, `${String(c['type'])}: ${what}`).toBe(400);
+        expect(a.status, `${String(c['type'])}: ${what}`).toBe(status);
       }
     }
     expect(await logLength()).toBe(before);
@@ -195,18 +208,18 @@ describe('example HTTP service under hostile requests', () => {
           fc.constant(undefined),
           fc.constantFrom('"12"', 'abc', '-1', '1e3', '99999999999', '"', ' '),
         ),
-        async (method, path, ifMatch) => {
+        fc.constantFrom<Actor | null>(null, coordinator, auditor, ...commands.map(actorOf)),
+        async (method, path, ifMatch, actor) => {
           const a = await call(
             method,
             path,
             method === 'GET' ? undefined : '{}',
             ifMatch === undefined ? {} : { 'if-match': ifMatch },
+            actor,
           );
           expect(a.status, `${method} ${path}: ${a.text.slice(0, 200)}`).not.toBe(500);
-          // GET /budgets/<id>/events answers an unknown budget with 404 and no events
-          const emptyList =
-            a.status === 404 && Array.isArray((a.body as { events?: unknown } | null)?.events);
-          if (a.status >= 400 && !emptyList) expectCleanError(a, `${method} ${path}`);
+          if (actor === null) expect(a.status, `${method} ${path} without a token`).toBe(401);
+          if (a.status >= 400) expectCleanError(a, `${method} ${path}`);
         },
       ),
       { numRuns: RUNS },
@@ -215,9 +228,9 @@ describe('example HTTP service under hostile requests', () => {
 
   it('still works after all that', async () => {
     const open = { ...commands[0], commandId: 'svc-final', budgetId: 'svc-final' };
-    const a = await call('POST', '/commands', JSON.stringify(open));
+    const a = await call('POST', '/commands', JSON.stringify(open), {}, actorOf(open));
     expect(a.status, a.text).toBe(201);
-    const again = await call('POST', '/commands', JSON.stringify(open));
+    const again = await call('POST', '/commands', JSON.stringify(open), {}, actorOf(open));
     expect(again.status).toBe(200);
   });
 

@@ -381,5 +381,5 @@ describe('ipb never prints personal data or free text where it should not (real 
         expectNoLeak(r.stdout, `${args[0]} ${what} stdout`);
       }
     }
-  });
+  }, 300_000); // many CLI runs: bounded by the CPU the machine has, not by a timing target
 });

@@ -1,16 +1,22 @@
-/** The example HTTP service, end to end over real HTTP on 127.0.0.1. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/** The example HTTP service, end to end over real HTTP on 127.0.0.1, with real tokens. */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { MemoryEventStore, Money, StoreError, type Command, type EventJson, type Store } from 'ipb-ledger';
-import { MAX_BODY_BYTES, createService } from '../examples/service/server.js';
+import {
+  MemoryEventStore,
+  Money,
+  StoreError,
+  type Actor,
+  type Command,
+  type EventJson,
+  type Store,
+} from 'ipb-ledger';
+import { MAX_BODY_BYTES } from '../examples/service/server.js';
 import {
   auditor,
   checkLog,
   command,
+  coordinator,
   databaseUrl,
   holder,
   setupBudget,
@@ -18,20 +24,47 @@ import {
   tmpDir,
   uniqueSchema,
 } from './store-support.js';
+import {
+  claimsOf,
+  listenService,
+  startMain,
+  stopMain,
+  testAuth,
+  tokenEnv,
+  type TestAuth,
+} from './service-support.js';
 
 /** A command as a client sends it: JSON, money as strings. */
 const json = (c: Command): string => JSON.stringify(c);
 
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+let A: TestAuth;
+const tokens = new Map<string, string>();
+/** A token for an actor (the widest scope the tests use), made once. */
+async function tokenOf(actor: Actor): Promise<string> {
+  const key = `${actor.role}:${actor.id}`;
+  let t = tokens.get(key);
+  if (t === undefined) {
+    t = await A.token(claimsOf(actor));
+    tokens.set(key, t);
+  }
+  return t;
 }
 
-async function post(base: string, body: string, headers: Record<string, string> = {}) {
+beforeAll(async () => {
+  A = await testAuth();
+});
+
+/** Posts a command with the token of its own actor (or the token given). */
+async function post(base: string, c: Command | string, headers: Record<string, string> = {}, token?: string) {
+  const actor = typeof c === 'string' ? coordinator : c.actor;
   const r = await fetch(`${base}/commands`, {
     method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof c === 'string' ? c : json(c),
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token ?? (await tokenOf(actor))}`,
+      ...headers,
+    },
   });
   return {
     status: r.status,
@@ -40,29 +73,33 @@ async function post(base: string, body: string, headers: Record<string, string> 
   };
 }
 
+/** A GET with a token. */
+async function get(base: string, path: string, actor: Actor = auditor): Promise<Response> {
+  return fetch(`${base}${path}`, { headers: { authorization: `Bearer ${await tokenOf(actor)}` } });
+}
+
 describe('example service over HTTP', () => {
   const store = new MemoryEventStore();
-  let server: Server;
   let base: string;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    server = createService({ store });
-    base = await listen(server);
+    ({ base, close } = await listenService(store, A.auth));
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => close());
 
   it('records commands: 201 with the events, 200 with the same events for a repeat', async () => {
     const [open, ...rest] = setupBudget('b-1');
-    const first = await post(base, json(open as Command));
+    const first = await post(base, open as Command);
     expect(first.status).toBe(201);
     expect(first.etag).toBe('"1"');
     expect(first.body).toMatchObject({ version: 1, duplicate: false });
     expect((first.body['events'] as { type: string }[])[0]?.type).toBe('BudgetOpened');
-    const again = await post(base, json(open as Command));
+    const again = await post(base, open as Command);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ duplicate: true, events: first.body['events'] });
-    for (const c of rest) expect((await post(base, json(c))).status).toBe(201);
-    const s = await post(base, json(spend('b-1', 'sp-1', '100.01')));
+    for (const c of rest) expect((await post(base, c)).status).toBe(201);
+    const s = await post(base, spend('b-1', 'sp-1', '100.01'));
     expect(s.status).toBe(201);
     const [event] = s.body['events'] as EventJson[];
     expect(event?.type === 'SpendRecorded' && event.data.split).toEqual({
@@ -81,88 +118,91 @@ describe('example service over HTTP', () => {
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'invalid-command', field: 'data.amount' });
     expect(String(r.body.error?.['message'])).toMatch(/money string/);
-    const badIfMatch = await post(base, json(spend('b-1', 'sp-2', '1.00')), { 'if-match': 'yesterday' });
+    const badIfMatch = await post(base, spend('b-1', 'sp-2', '1.00'), { 'if-match': 'yesterday' });
     expect(badIfMatch.status).toBe(400);
   });
 
-  it('403 when the role may not issue the command', async () => {
-    const r = await post(
-      base,
-      json(
-        command('AllocateFunding', 'b-1', 'aud', auditor, {
-          stream: 'health',
-          amount: Money.of('1.00'),
-          stage: 'agreed',
-        }),
-      ),
-    );
-    expect(r.status).toBe(403);
-    expect(r.body.error).toMatchObject({ code: 'role-not-allowed', role: 'auditor' });
+  it("403 when the role may not issue the command, or the budget is not the caller's", async () => {
+    const allocate = (actor: Actor) =>
+      command('AllocateFunding', 'b-1', `alloc-${actor.role}`, actor, {
+        stream: 'health',
+        amount: Money.of('1.00'),
+        stage: 'agreed',
+      });
+    const aud = await post(base, allocate(auditor));
+    expect(aud.status).toBe(403);
+    expect(aud.body.error).toMatchObject({ code: 'read-only' });
+    const coord = await post(base, allocate(coordinator));
+    expect(coord.status).toBe(403);
+    expect(coord.body.error).toMatchObject({ code: 'role-not-allowed', role: 'coordinator' });
     const other = await post(
       base,
-      json(command('RequestChange', 'b-1', 'cr', holder('b-2'), { changeRequestId: 'cr-1', summary: 'x' })),
+      command('RequestChange', 'b-1', 'cr', holder('b-2'), { changeRequestId: 'cr-1', summary: 'x' }),
     );
     expect(other.status).toBe(403);
-    expect(other.body.error).toMatchObject({ code: 'not-your-budget' });
+    expect(other.body.error).toMatchObject({ code: 'out-of-scope' });
+    const own = await post(
+      base,
+      command('RequestChange', 'b-1', 'cr', holder('b-1'), { changeRequestId: 'cr-1', summary: 'x' }),
+    );
+    expect(own.status).toBe(201);
   });
 
   it('409 when the budget changed since the version the client saw', async () => {
-    const now = await fetch(`${base}/budgets/b-1`);
+    const now = await get(base, '/budgets/b-1', coordinator);
     const version = Number((now.headers.get('etag') ?? '').replace(/"/g, ''));
-    expect(version).toBe(6);
-    const stale = await post(base, json(spend('b-1', 'sp-3', '1.00')), { 'if-match': `"${version - 1}"` });
+    expect(version).toBe(7);
+    const stale = await post(base, spend('b-1', 'sp-3', '1.00'), { 'if-match': `"${version - 1}"` });
     expect(stale.status).toBe(409);
-    expect(stale.body.error).toMatchObject({ code: 'version-conflict', expected: 5, actual: 6 });
-    const fresh = await post(base, json(spend('b-1', 'sp-3', '1.00')), { 'if-match': `"${version}"` });
+    expect(stale.body.error).toMatchObject({ code: 'version-conflict', expected: 6, actual: 7 });
+    const fresh = await post(base, spend('b-1', 'sp-3', '1.00'), { 'if-match': `"${version}"` });
     expect(fresh.status).toBe(201);
   });
 
   it('422 when a rule is broken', async () => {
     const r = await post(
       base,
-      json(
-        command(
-          'ReverseSpend',
-          'b-1',
-          'rev',
-          { id: 'coord-1', role: 'coordinator' },
-          { spendId: 'nope', reason: 'typo' },
-        ),
-      ),
+      command('ReverseSpend', 'b-1', 'rev', coordinator, { spendId: 'nope', reason: 'typo' }),
     );
     expect(r.status).toBe(422);
     expect(r.body.error).toMatchObject({ code: 'unknown-spend', spendId: 'nope' });
   });
 
   it('413 for a body over the limit, 404 and 405 for unknown routes', async () => {
-    const big = await fetch(`${base}/commands`, { method: 'POST', body: 'x'.repeat(MAX_BODY_BYTES + 1) });
+    const big = await fetch(`${base}/commands`, {
+      method: 'POST',
+      body: 'x'.repeat(MAX_BODY_BYTES + 1),
+      headers: { authorization: `Bearer ${await tokenOf(coordinator)}` },
+    });
     expect(big.status).toBe(413);
     expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(
       /over 1048576 bytes/,
     );
-    expect((await fetch(`${base}/nowhere`)).status).toBe(404);
-    expect((await fetch(`${base}/budgets/b-404`)).status).toBe(404);
-    expect((await fetch(`${base}/commands`)).status).toBe(405);
+    expect((await get(base, '/nowhere')).status).toBe(404);
+    expect((await get(base, '/budgets/b-404')).status).toBe(404);
+    expect((await get(base, '/commands')).status).toBe(405);
   });
 
   it('serves balances, events and a log that verifies', async () => {
-    const b = (await (await fetch(`${base}/budgets/b-1`)).json()) as {
+    const b = (await (await get(base, '/budgets/b-1', holder('b-1'))).json()) as {
       version: number;
       streams: Record<string, Record<string, string>>;
     };
-    expect(b.version).toBe(7);
+    expect(b.version).toBe(8);
     expect(b.streams['health']).toMatchObject({
       allocated: '10000.00',
       spent: '50.51',
       remaining: '9949.49',
     });
-    const events = (await (await fetch(`${base}/budgets/b-1/events`)).json()) as { events: unknown[] };
-    expect(events.events).toHaveLength(7);
-    const log = await fetch(`${base}/log`);
+    const events = (await (await get(base, '/budgets/b-1/events', coordinator)).json()) as {
+      events: unknown[];
+    };
+    expect(events.events).toHaveLength(8);
+    const log = await get(base, '/log', auditor);
     expect(log.headers.get('content-type')).toMatch(/x-ndjson/);
     const check = checkLog(await log.text());
     expect(check.problem).toBeNull();
-    expect(check.events).toHaveLength(7);
+    expect(check.events).toHaveLength(8);
   });
 });
 
@@ -175,47 +215,20 @@ describe('example service: store failures', () => {
         outcomeUnknown: true,
       });
     };
-    const server = createService({ store: failing });
-    const base = await listen(server);
+    const { base, close } = await listenService(failing, A.auth);
     const [open] = setupBudget('b-1');
-    const r = await post(base, json(open as Command));
+    const r = await post(base, open as Command);
     expect(r.status).toBe(503);
     expect(r.body.error).toEqual({
       code: 'store-failure',
       reason: 'store-unavailable',
       message: 'cannot append: connection lost while committing',
       outcomeUnknown: true,
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close();
   });
 });
-
-/** Starts examples/service/main.ts as its own process and returns its address. */
-async function startMain(env: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/service/main.ts'], {
-    env: { ...process.env, DATABASE_URL: '', IPB_LOG: '', ...env, PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => (err += c));
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m !== null) resolve(m[1] as string);
-    });
-    child.on('exit', (code) => reject(new Error(`service exited (${code}): ${err}`)));
-  });
-  return { base, child };
-}
-
-async function stopMain(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.on('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
 
 describe('example service as a process', () => {
   const dir = tmpDir('service');
@@ -224,8 +237,8 @@ describe('example service as a process', () => {
 
   it('runs on the file store: the log file it writes verifies', async () => {
     const log = `${dir}/service.jsonl`;
-    const { base, child } = await startMain({ IPB_LOG: log });
-    for (const c of setupBudget('b-1')) expect((await post(base, json(c))).status).toBe(201);
+    const { base, child } = await startMain({ IPB_LOG: log, ...tokenEnv(A, dir) });
+    for (const c of setupBudget('b-1')) expect((await post(base, c)).status).toBe(201);
     expect(await stopMain(child)).toBe(0);
     const check = checkLog(readFileSync(log, 'utf8'));
     expect(check.problem).toBeNull();
@@ -235,10 +248,10 @@ describe('example service as a process', () => {
   it('runs on PostgreSQL from DATABASE_URL, creating its tables on start', async () => {
     const url = databaseUrl();
     const schema = uniqueSchema(import.meta.filename);
-    const { base, child } = await startMain({ DATABASE_URL: url, IPB_SCHEMA: schema });
+    const { base, child } = await startMain({ DATABASE_URL: url, IPB_SCHEMA: schema, ...tokenEnv(A, dir) });
     try {
-      for (const c of setupBudget('b-1')) expect((await post(base, json(c))).status).toBe(201);
-      const b = (await (await fetch(`${base}/budgets/b-1`)).json()) as { version: number };
+      for (const c of setupBudget('b-1')) expect((await post(base, c)).status).toBe(201);
+      const b = (await (await get(base, '/budgets/b-1')).json()) as { version: number };
       expect(b.version).toBe(5);
     } finally {
       expect(await stopMain(child)).toBe(0);

@@ -2,6 +2,7 @@
 import {
   Ledger,
   Money,
+  command,
   balances,
   balancesTable,
   decodeEvent,
@@ -16,15 +17,11 @@ export function gettingStarted(): string {
   // #region command
   const budgetId = 'budget-7';
   let n = 0;
-  function command<K extends CommandType>(
-    type: K,
-    actor: Actor,
-    day: string,
-    data: CommandDataMap[K],
-  ): Command {
+  function cmd<K extends CommandType>(type: K, actor: Actor, day: string, data: CommandDataMap[K]): Command {
     n += 1;
     const at = `2025-04-${day}T09:00:00.000Z`;
-    return { type, commandId: `cmd-${n}`, budgetId, actor, occurredAt: at, recordedAt: at, data } as Command;
+    // `command` types `data` by `type`: no cast needed.
+    return command(type, { commandId: `cmd-${n}`, budgetId, actor, occurredAt: at, recordedAt: at }, data);
   }
   // #endregion command
 
@@ -33,7 +30,7 @@ export function gettingStarted(): string {
   const finance: Actor = { id: 'icb-finance-1', role: 'finance' };
   const ledger = new Ledger();
   ledger.recordOrThrow(
-    command('OpenBudget', coordinator, '01', {
+    cmd('OpenBudget', coordinator, '01', {
       personRef: 'person-7',
       site: 'nottinghamshire',
       cohort: 'older-people-ltc',
@@ -44,21 +41,21 @@ export function gettingStarted(): string {
     }),
   );
   ledger.recordOrThrow(
-    command('AllocateFunding', finance, '02', {
+    cmd('AllocateFunding', finance, '02', {
       stream: 'health',
       amount: Money.of('2400.00'),
       stage: 'agreed',
     }),
   );
   ledger.recordOrThrow(
-    command('AllocateFunding', finance, '02', {
+    cmd('AllocateFunding', finance, '02', {
       stream: 'social-care',
       amount: Money.of('2400.00'),
       stage: 'agreed',
     }),
   );
   ledger.recordOrThrow(
-    command('ProposePlan', coordinator, '03', {
+    cmd('ProposePlan', coordinator, '03', {
       planVersion: 1,
       lines: [
         {
@@ -71,9 +68,9 @@ export function gettingStarted(): string {
       ],
     }),
   );
-  ledger.recordOrThrow(command('AgreePlan', coordinator, '04', { planVersion: 1, agreedOn: '2025-04-04' }));
+  ledger.recordOrThrow(cmd('AgreePlan', coordinator, '04', { planVersion: 1, agreedOn: '2025-04-04' }));
   ledger.recordOrThrow(
-    command('RecordSpend', finance, '28', {
+    cmd('RecordSpend', finance, '28', {
       spendId: 'inv-0428',
       lineId: 'home-care',
       amount: Money.of('399.99'),
@@ -86,7 +83,7 @@ export function gettingStarted(): string {
 
   // #region refusal
   const result = ledger.record(
-    command('RecordSpend', finance, '29', {
+    cmd('RecordSpend', finance, '29', {
       spendId: 'rcpt-0429',
       lineId: 'home-care',
       amount: Money.of('12.00'),

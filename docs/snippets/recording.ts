@@ -2,12 +2,12 @@
 import {
   Ledger,
   Money,
+  command,
   auditTrail,
   balances,
   balancesTable,
   planHistory,
   type Actor,
-  type Command,
   type CommandDataMap,
   type CommandType,
 } from 'ipb-ledger';
@@ -23,16 +23,8 @@ export function budgetLife(): string {
   const record = <K extends CommandType>(type: K, actor: Actor, at: string, data: CommandDataMap[K]) => {
     n += 1;
     const time = `${at}T10:00:00.000Z`;
-    const c = {
-      type,
-      commandId: `life-${n}`,
-      budgetId: 'ipb-12',
-      actor,
-      occurredAt: time,
-      recordedAt: time,
-      data,
-    };
-    return ledger.recordOrThrow(c as Command);
+    const meta = { commandId: `life-${n}`, budgetId: 'ipb-12', actor, occurredAt: time, recordedAt: time };
+    return ledger.recordOrThrow(command(type, meta, data));
   };
   // #region open
   record('OpenBudget', coordinator, '2025-04-01', {

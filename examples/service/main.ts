@@ -6,9 +6,16 @@
  *   node dist/examples/service/main.js                                in memory (lost on exit)
  *
  * HOST (default 127.0.0.1) and PORT (default 8080; 0 picks a free one).
+ *
+ * Every request must carry a bearer token: IPB_TOKEN_PUBLIC_KEY (or IPB_TOKEN_PUBLIC_KEY_FILE)
+ * and IPB_TOKEN_ISSUER say whose tokens to trust, IPB_TOKEN_AUDIENCE (default ipb-service) which
+ * audience they must name (see auth.ts). The service does not start without them. For
+ * development, `npx tsx examples/service/dev-token.ts keys` makes a key pair.
  */
+import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { FileEventStore, MemoryEventStore, PostgresEventStore, StoreError, type Store } from 'ipb-ledger';
+import { authFromEnv } from './auth.js';
 import { createService } from './server.js';
 
 // #region store
@@ -34,8 +41,9 @@ export async function storeFromEnv(env: NodeJS.ProcessEnv): Promise<{ store: Sto
 // #endregion store
 
 async function main(): Promise<void> {
+  const auth = await authFromEnv(process.env, (path) => readFile(path, 'utf8'));
   const { store, name } = await storeFromEnv(process.env);
-  const server = createService({ store });
+  const server = createService({ store, auth });
   const host = process.env['HOST'] ?? '127.0.0.1';
   const port = Number(process.env['PORT'] ?? 8080);
   server.listen(port, host, () => {

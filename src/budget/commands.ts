@@ -163,18 +163,17 @@ export { TextC };
  * `CommandHandler` or `handleCommand`) still checks every field and refuses bad input with a
  * typed `LedgerError` naming it.
  *
- * @example
- * ```ts
- * const spend = command('RecordSpend', meta, { spendId: 'sp-1', lineId: 'pa', amount: Money.of('100.01'),
- *   spentOn: '2025-04-30', payee: 'PA wages', evidenceRef: 'payslip-04' });
- * ```
+ * For example `command('RecordSpend', meta, { spendId: 'sp-1', lineId: 'pa', amount:
+ * Money.of('100.01'), spentOn: '2025-04-30', payee: 'PA wages', evidenceRef: 'payslip-04' })`.
  */
 export function command<K extends CommandType>(
   type: K,
   meta: CommandMeta,
   data: CommandDataMap[K],
-): CommandOf<K> {
-  return { type, ...meta, data } as CommandOf<K>;
+): CommandOf<K> & Command {
+  // For a known K this is just CommandOf<K>; the `& Command` lets generic helpers (K a type
+  // parameter) pass the result wherever a Command is expected.
+  return { type, ...meta, data } as CommandOf<K> & Command;
 }
 
 /** A builder of one command type: `(meta, data) => command`. */

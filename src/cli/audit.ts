@@ -17,6 +17,7 @@ import {
   warnSkipped,
   withLogOptions,
   type ReplayCliOptions,
+  withConventions,
 } from './common.js';
 
 /** Options of `ipb audit`. */
@@ -27,17 +28,24 @@ export interface AuditCliOptions extends ReplayCliOptions {
 
 /** Registers `ipb audit LOG --budget ID [--as-of T] [--known-at T] [--json]`. */
 export function registerAudit(program: Command): void {
-  withLogOptions(
-    program
-      .command('audit')
-      .description(
-        "one budget's audit trail: every event with who, role, what, amounts, reason, occurred and recorded times, and the balances per stream after it",
-      )
-      .argument('<log>', 'the event log (JSON Lines)')
-      .addOption(budgetOption(true))
-      .addOption(asOfOption())
-      .addOption(knownAtOption())
-      .addOption(jsonOption()),
+  withConventions(
+    withLogOptions(
+      program
+        .command('audit')
+        .description(
+          "one budget's audit trail: every event with who, role, what, amounts, reason, occurred and recorded times, and the balances per stream after it",
+        )
+        .argument('<log>', 'the event log (JSON Lines)')
+        .addOption(budgetOption(true))
+        .addOption(asOfOption())
+        .addOption(knownAtOption())
+        .addOption(jsonOption()),
+    ),
+    {
+      ok: 'the audit trail was printed',
+      failed: 'a line of the log is bad (run ipb verify for a full check), or --budget names no budget in it',
+      example: 'ipb audit examples/logs/karl.jsonl --budget notts-karl-2018',
+    },
   ).action(async (log: string, opts: AuditCliOptions) =>
     runAction('audit', async () => {
       // Only this budget's events are kept (memory grows with one budget, not the log).

@@ -16,6 +16,7 @@ import {
   warnSkipped,
   withLogOptions,
   type ReplayCliOptions,
+  withConventions,
 } from './common.js';
 
 /** Options of `ipb balances`. */
@@ -26,17 +27,24 @@ export interface BalancesCliOptions extends ReplayCliOptions {
 
 /** Registers `ipb balances LOG [--budget ID] [--as-of T] [--known-at T] [--json]`. */
 export function registerBalances(program: Command): void {
-  withLogOptions(
-    program
-      .command('balances')
-      .description(
-        'allocated, indicative, spent, reclaimed and remaining money per budget and stream, as the log contract defines them',
-      )
-      .argument('<log>', 'the event log (JSON Lines)')
-      .addOption(budgetOption())
-      .addOption(asOfOption())
-      .addOption(knownAtOption())
-      .addOption(jsonOption()),
+  withConventions(
+    withLogOptions(
+      program
+        .command('balances')
+        .description(
+          'allocated, indicative, spent, reclaimed and remaining money per budget and stream, as the log contract defines them',
+        )
+        .argument('<log>', 'the event log (JSON Lines)')
+        .addOption(budgetOption())
+        .addOption(asOfOption())
+        .addOption(knownAtOption())
+        .addOption(jsonOption()),
+    ),
+    {
+      ok: 'the balances were printed',
+      failed: 'a line of the log is bad (run ipb verify for a full check), or --budget names no budget in it',
+      example: 'ipb balances examples/logs/karl.jsonl --as-of 2018-06-30',
+    },
   ).action(async (log: string, opts: BalancesCliOptions) =>
     runAction('balances', async () => {
       // A fold of money only: memory stays small whatever the size of the log.

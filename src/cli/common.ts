@@ -299,3 +299,73 @@ export function warnSkipped(r: Pick<ReplayLogResult, 'skipped' | 'skippedTypes'>
     `warning: skipped ${r.skipped} event(s) of unknown types (${types}); they may move money this reader cannot see`,
   );
 }
+
+/**
+ * What every subcommand's `--help` ends with (see {@link withConventions}): what its exit codes
+ * mean and one example.
+ */
+export interface SubcommandHelp {
+  /** What exit code 0 means for this subcommand. */
+  readonly ok: string;
+  /** What exit code 1 means (the input was read but is not good). */
+  readonly failed: string;
+  /**
+   * One example command line, starting with `ipb <name>`, that runs as it is from the
+   * repository root (the tests run it and expect exit code 0).
+   */
+  readonly example: string;
+}
+
+/** `--out`: `-` means standard output. */
+export const STDOUT = '-';
+
+/** True when `--out` asks for standard output (absent or `-`). */
+export function toStdout(out: string | undefined): boolean {
+  return out === undefined || out === STDOUT;
+}
+
+/** An option the subcommand cannot run without: mandatory, and `(required)` in `--help`. */
+export function requiredOption(flags: string, description: string): Option {
+  return new Option(flags, `${description} (required)`).makeOptionMandatory();
+}
+
+function argumentUsage(cmd: Command): string {
+  return cmd.registeredArguments
+    .map((a) => {
+      const name = `${a.name()}${a.variadic ? '...' : ''}`;
+      return a.required ? `<${name}>` : `[${name}]`;
+    })
+    .join(' ');
+}
+
+/**
+ * The conventions every `ipb` subcommand follows; call it last, after the arguments and
+ * options are added:
+ *
+ * - the usage line shows the required options (`ipb audit <log> --budget <id> [options]`), and
+ *   each is marked `(required)` in the option list;
+ * - `--help` ends with the exit codes (0, 1 and 2: usage or I/O error) and one example.
+ */
+export function withConventions(cmd: Command, help: SubcommandHelp): Command {
+  const required = cmd.options.filter((o) => o.mandatory);
+  for (const o of required) {
+    if (!o.description.endsWith('(required)')) o.description = `${o.description} (required)`;
+  }
+  cmd.usage(
+    [argumentUsage(cmd), ...required.map((o) => o.flags), '[options]'].filter((x) => x !== '').join(' '),
+  );
+  cmd.addHelpText(
+    'after',
+    [
+      '',
+      'Exit codes:',
+      `  ${EXIT.ok}  ${help.ok}`,
+      `  ${EXIT.failed}  ${help.failed}`,
+      `  ${EXIT.usage}  usage error (bad or missing option or argument) or I/O error (missing or unreadable file)`,
+      '',
+      'Example:',
+      `  $ ${help.example}`,
+    ].join('\n'),
+  );
+  return cmd;
+}

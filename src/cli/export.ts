@@ -26,13 +26,17 @@ import {
   progressOption,
   messageOf,
   runAction,
+  printError,
+  toStdout,
+  withConventions,
   type ExitCode,
 } from './common.js';
 
 /** Options of `ipb export`. */
 export interface ExportCliOptions {
   readonly format: string;
-  readonly out: string;
+  /** A directory for jsonl; a file for hledger (absent or `-`: standard output). */
+  readonly out?: string;
   readonly pseudonymise?: boolean;
   readonly keyFile?: string;
   readonly tolerant?: boolean;
@@ -92,6 +96,12 @@ async function verifyForExport(log: string, opts: ExportCliOptions, size: number
 }
 
 async function exportJsonl(log: string, opts: ExportCliOptions): Promise<ExitCode> {
+  const outDir = opts.out;
+  if (outDir === undefined || toStdout(outDir)) {
+    throw new CliError(
+      '--format jsonl writes a log and its manifest, two files: give --out DIR (standard output is for --format hledger)',
+    );
+  }
   if (opts.keyFile !== undefined && opts.pseudonymise !== true) {
     throw new CliError('--key-file is only used with --pseudonymise');
   }
@@ -104,13 +114,13 @@ async function exportJsonl(log: string, opts: ExportCliOptions): Promise<ExitCod
   const size = await checkLogFile(log);
   const skipped = await verifyForExport(log, opts, size);
   try {
-    await mkdir(opts.out, { recursive: true });
+    await mkdir(outDir, { recursive: true });
   } catch (e) {
-    throw new CliError(`cannot create ${opts.out}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new CliError(`cannot create ${outDir}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const target = join(opts.out, basename(log));
+  const target = join(outDir, basename(log));
   if (resolve(target) === resolve(log)) {
-    throw new CliError(`--out ${opts.out} would overwrite the input ${log}: choose another directory`);
+    throw new CliError(`--out ${outDir} would overwrite the input ${log}: choose another directory`);
   }
   let summary: ExportSummary;
   try {
@@ -132,7 +142,8 @@ async function exportJsonl(log: string, opts: ExportCliOptions): Promise<ExitCod
 /**
  * `--format hledger`: the verified log as a plain-text double-entry journal that hledger and
  * ledger read (chart of accounts in docs/journal.md), with a balance assertion per budget
- * stream at each month end. `--out` is the journal file.
+ * stream at each month end. `--out` is the journal file; without it (or with `--out -`) the
+ * journal goes to standard output and the summary to standard error.
  */
 async function exportHledger(log: string, opts: ExportCliOptions): Promise<ExitCode> {
   if (opts.pseudonymise === true || opts.keyFile !== undefined) {
@@ -142,9 +153,10 @@ async function exportHledger(log: string, opts: ExportCliOptions): Promise<ExitC
   }
   const size = await checkLogFile(log);
   const skipped = await verifyForExport(log, opts, size);
-  const target = resolve(opts.out);
-  if (target === resolve(log)) {
-    throw new CliError(`--out ${opts.out} would overwrite the input ${log}: choose another file`);
+  const out = opts.out;
+  const stdout = out === undefined || toStdout(out);
+  if (!stdout && resolve(out) === resolve(log)) {
+    throw new CliError(`--out ${out} would overwrite the input ${log}: choose another file`);
   }
   const events: LedgerEvent[] = [];
   for await (const rec of readLog(log, {
@@ -154,22 +166,47 @@ async function exportHledger(log: string, opts: ExportCliOptions): Promise<ExitC
     if (rec.kind === 'event') events.push(rec.event);
   }
   let summary: JournalSummary = { events: 0, budgets: 0, transactions: 0, assertions: 0 };
-  try {
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(
-      target,
-      journalChunks(events, {}, (s) => (summary = s)),
-    );
-  } catch (e) {
-    throw new CliError(`cannot write ${opts.out}: ${messageOf(e)}`);
+  const chunks = journalChunks(events, {}, (s) => (summary = s));
+  if (stdout) {
+    await writeToStdout(chunks);
+  } else {
+    try {
+      await mkdir(dirname(resolve(out)), { recursive: true });
+      await writeFile(resolve(out), chunks);
+    } catch (e) {
+      throw new CliError(`cannot write ${out}: ${messageOf(e)}`);
+    }
   }
-  printOut(
-    `exported ${summary.events} events of ${summary.budgets} budgets as a journal to ${opts.out}: ` +
-      `${summary.transactions} transactions, ${summary.assertions} balance assertions ` +
-      `(check it with: hledger -f ${opts.out} check)` +
-      `${skipped > 0 ? `; ${skipped} line(s) that failed their checks were left out` : ''}`,
-  );
+  const where = stdout ? 'standard output' : out;
+  const message =
+    `exported ${summary.events} events of ${summary.budgets} budgets as a journal to ${where}: ` +
+    `${summary.transactions} transactions, ${summary.assertions} balance assertions` +
+    `${stdout ? '' : ` (check it with: hledger -f ${out} check)`}` +
+    `${skipped > 0 ? `; ${skipped} line(s) that failed their checks were left out` : ''}`;
+  // The journal owns standard output when it goes there: the summary goes to standard error.
+  if (stdout) printError(message);
+  else printOut(message);
   return EXIT.ok;
+}
+
+/** Writes chunks to standard output, waiting when the pipe is full. */
+async function writeToStdout(chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!process.stdout.write(chunk)) {
+      await new Promise<void>((done, fail) => {
+        const onError = (e: Error): void => {
+          process.stdout.removeListener('drain', onDrain);
+          fail(e);
+        };
+        const onDrain = (): void => {
+          process.stdout.removeListener('error', onError);
+          done();
+        };
+        process.stdout.once('drain', onDrain);
+        process.stdout.once('error', onError);
+      });
+    }
+  }
 }
 
 /**
@@ -183,7 +220,7 @@ export const EXPORTERS: Record<string, (log: string, opts: ExportCliOptions) => 
 
 /** Registers `ipb export`. */
 export function registerExport(program: Command): void {
-  program
+  const cmd = program
     .command('export')
     .description(
       'export a verified log with its manifest; --pseudonymise makes a release for evaluators (identifiers keyed-hashed, free text withheld, re-sealed)',
@@ -195,8 +232,8 @@ export function registerExport(program: Command): void {
     .addOption(
       new Option(
         '--out <path>',
-        'where to write (a directory for jsonl, a file for hledger)',
-      ).makeOptionMandatory(),
+        'where to write: a directory for jsonl (required there: a log and its manifest); a file for hledger ("-" or no --out: standard output)',
+      ),
     )
     .addOption(
       new Option(
@@ -209,12 +246,17 @@ export function registerExport(program: Command): void {
     )
     .addOption(new Option('--tolerant', 'export a log that does not verify, leaving out the lines that fail'))
     .addOption(maxLineOption())
-    .addOption(progressOption())
-    .action(async (log: string, opts: ExportCliOptions) =>
-      runAction('export', async () => {
-        const exporter = EXPORTERS[opts.format];
-        if (exporter === undefined) throw new CliError(`unknown format ${JSON.stringify(opts.format)}`);
-        return exporter(log, opts);
-      }),
-    );
+    .addOption(progressOption());
+  withConventions(cmd, {
+    ok: 'the log verified and was written',
+    failed:
+      'the log does not verify, so nothing was written (add --tolerant to leave out the lines that fail)',
+    example: 'ipb export examples/logs/karl.jsonl --format hledger',
+  }).action(async (log: string, opts: ExportCliOptions) =>
+    runAction('export', async () => {
+      const exporter = EXPORTERS[opts.format];
+      if (exporter === undefined) throw new CliError(`unknown format ${JSON.stringify(opts.format)}`);
+      return exporter(log, opts);
+    }),
+  );
 }

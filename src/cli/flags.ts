@@ -17,6 +17,7 @@ import {
   warnSkipped,
   withLogOptions,
   type ReplayCliOptions,
+  withConventions,
 } from './common.js';
 import { Option } from 'commander';
 
@@ -40,28 +41,35 @@ export function reviewDate(opts: FlagsCliOptions): string {
 
 /** Registers `ipb flags LOG [--budget ID] [--on DATE] [--surplus-weeks N] [--as-of T] [--known-at T] [--json]`. */
 export function registerFlags(program: Command): void {
-  withLogOptions(
-    program
-      .command('flags')
-      .description(
-        'what an officer must look at: overspends (per line and per stream), off-plan spend, overdue reviews and direct-payment surpluses',
-      )
-      .argument('<log>', 'the event log (JSON Lines)')
-      .addOption(budgetOption())
-      .addOption(
-        new Option(
-          '--on <date>',
-          'judge reviews as overdue on this date (default: the --as-of date, else today)',
-        ).argParser(parseDateArg),
-      )
-      .addOption(
-        new Option('--surplus-weeks <n>', 'surplus threshold in weeks of direct-payment funding')
-          .argParser(parsePositiveInt('--surplus-weeks'))
-          .default(8),
-      )
-      .addOption(asOfOption())
-      .addOption(knownAtOption())
-      .addOption(jsonOption()),
+  withConventions(
+    withLogOptions(
+      program
+        .command('flags')
+        .description(
+          'what an officer must look at: overspends (per line and per stream), off-plan spend, overdue reviews and direct-payment surpluses',
+        )
+        .argument('<log>', 'the event log (JSON Lines)')
+        .addOption(budgetOption())
+        .addOption(
+          new Option(
+            '--on <date>',
+            'judge reviews as overdue on this date (default: the --as-of date, else today)',
+          ).argParser(parseDateArg),
+        )
+        .addOption(
+          new Option('--surplus-weeks <n>', 'surplus threshold in weeks of direct-payment funding')
+            .argParser(parsePositiveInt('--surplus-weeks'))
+            .default(8),
+        )
+        .addOption(asOfOption())
+        .addOption(knownAtOption())
+        .addOption(jsonOption()),
+    ),
+    {
+      ok: 'the flags were printed (also when there are none)',
+      failed: 'a line of the log is bad (run ipb verify for a full check), or --budget names no budget in it',
+      example: 'ipb flags examples/logs/ipc-site.jsonl --on 2025-03-31',
+    },
   ).action(async (log: string, opts: FlagsCliOptions) =>
     runAction('flags', async () => {
       const r = await replayLogFile(log, opts, opts.budget === undefined ? {} : { budgetId: opts.budget });

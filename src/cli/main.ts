@@ -24,6 +24,10 @@ export function buildProgram(): Command {
     .description('Verify, replay and report on integrated personal budget event logs (ipb.event/1).')
     .version(version(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nEvery subcommand: data on stdout, messages on stderr; exit 0 success, 1 the input is not good, 2 usage or I/O error.\nRun "ipb <command> --help" for its options, exit codes and an example.',
+    )
     .exitOverride((err) => {
       // Help and --version end with 0; every usage error with 2 (never commander's default 1).
       process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);

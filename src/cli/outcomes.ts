@@ -36,6 +36,8 @@ import {
   progressOption,
   runAction,
   timeFilterOf,
+  toStdout,
+  withConventions,
 } from './common.js';
 
 /** Output formats of `ipb outcomes`. */
@@ -213,7 +215,7 @@ export async function runOutcomes(logs: readonly string[], given: OutcomesCliOpt
 
 /** Registers `ipb outcomes`. */
 export function registerOutcomes(program: Command): void {
-  program
+  const cmd = program
     .command('outcomes')
     .description(
       'outcome metrics for evaluators (budgets live and active, money by stream, shares, spend by category and option, underspend, reclaims, lead times, reviews, flags), by group and period',
@@ -241,7 +243,7 @@ export function registerOutcomes(program: Command): void {
     .addOption(asOfOption())
     .addOption(knownAtOption())
     .addOption(new Option('--format <format>', 'output format').choices(OUTCOME_FORMATS).default('table'))
-    .addOption(new Option('--out <file>', 'write the output to this file instead of stdout'))
+    .addOption(new Option('--out <file>', 'write the output to this file ("-" or no --out: standard output)'))
     .addOption(
       new Option('--workers <n>', 'worker threads reading byte ranges in parallel (same result for any n)')
         .argParser(parsePositiveInt('--workers'))
@@ -260,21 +262,26 @@ export function registerOutcomes(program: Command): void {
       ),
     )
     .addOption(maxLineOption())
-    .addOption(progressOption())
-    .action(async (logs: string[], opts: OutcomesCliOptions) =>
-      runAction('outcomes', async () => {
-        const text = await runOutcomes(logs, opts);
-        if (opts.out === undefined) {
-          process.stdout.write(text);
-        } else {
-          try {
-            await writeFile(opts.out, text, 'utf8');
-          } catch (e) {
-            throw new CliError(`cannot write ${opts.out}: ${e instanceof Error ? e.message : String(e)}`);
-          }
-          printError(`wrote ${opts.out}`);
+    .addOption(progressOption());
+  withConventions(cmd, {
+    ok: 'the outcomes were written',
+    failed: 'a log does not verify (add --tolerant to count what does), or there are no events to report on',
+    example: 'ipb outcomes examples/logs/ipc-site.jsonl --by site --period quarter',
+  }).action(async (logs: string[], opts: OutcomesCliOptions) =>
+    runAction('outcomes', async () => {
+      const text = await runOutcomes(logs, opts);
+      const out = opts.out;
+      if (out === undefined || toStdout(out)) {
+        process.stdout.write(text);
+      } else {
+        try {
+          await writeFile(out, text, 'utf8');
+        } catch (e) {
+          throw new CliError(`cannot write ${opts.out}: ${e instanceof Error ? e.message : String(e)}`);
         }
-        return EXIT.ok;
-      }),
-    );
+        printError(`wrote ${opts.out}`);
+      }
+      return EXIT.ok;
+    }),
+  );
 }

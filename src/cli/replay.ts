@@ -11,6 +11,7 @@ import {
   warnSkipped,
   withLogOptions,
   type ReplayCliOptions,
+  withConventions,
 } from './common.js';
 
 /** Options of `ipb replay`. */
@@ -64,14 +65,21 @@ export function replayText(s: ReplaySummary): string {
 
 /** Registers `ipb replay LOG [--as-of T] [--known-at T] [--json]`. */
 export function registerReplay(program: Command): void {
-  withLogOptions(
-    program
-      .command('replay')
-      .description('replay a whole log and summarise it: events, budgets, events by type, time span')
-      .argument('<log>', 'the event log (JSON Lines)')
-      .addOption(asOfOption())
-      .addOption(knownAtOption())
-      .addOption(jsonOption()),
+  withConventions(
+    withLogOptions(
+      program
+        .command('replay')
+        .description('replay a whole log and summarise it: events, budgets, events by type, time span')
+        .argument('<log>', 'the event log (JSON Lines)')
+        .addOption(asOfOption())
+        .addOption(knownAtOption())
+        .addOption(jsonOption()),
+    ),
+    {
+      ok: 'the summary was printed',
+      failed: 'a line of the log is bad (run ipb verify for a full check)',
+      example: 'ipb replay examples/logs/karl.jsonl --known-at 2018-05-01',
+    },
   ).action(async (log: string, opts: ReplayCliOptionsWithJson) =>
     runAction('replay', async () => {
       const byType = new Map<string, number>();

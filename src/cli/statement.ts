@@ -15,6 +15,8 @@ import {
   runAction,
   timeFilterOf,
   warnSkipped,
+  toStdout,
+  withConventions,
   withLogOptions,
   type ReplayCliOptions,
 } from './common.js';
@@ -30,37 +32,36 @@ export interface StatementCliOptions extends ReplayCliOptions {
   readonly surplusWeeks: number;
 }
 
-const HELP = `
-Exit codes:
-  0  the statement was written
-  1  the log has a bad line, or has no such budget by the time given
-  2  usage error (bad option, missing --budget) or a file that cannot be read or written
-
-Examples:
-  $ ipb statement examples/logs/karl.jsonl --budget notts-karl-2018
-  $ ipb statement examples/logs/karl.jsonl --budget notts-karl-2018 --as-of 2018-05-31 --format html --out karl.html
-`;
-
 /** Registers `ipb statement LOG --budget ID [--as-of T] [--format text|html|json] [--out FILE]`. */
 export function registerStatement(program: Command): void {
-  withLogOptions(
-    program
-      .command('statement')
-      .description(
-        "one budget's statement for the person it belongs to, in plain words: money from each funder and what is left, the plan, spending, what is waiting, and who did what",
-      )
-      .argument('<log>', 'the event log (JSON Lines)')
-      .addOption(budgetOption(true))
-      .addOption(asOfOption())
-      .addOption(knownAtOption())
-      .addOption(new Option('--format <format>', 'output format').choices(STATEMENT_FORMATS).default('text'))
-      .addOption(new Option('--out <file>', 'write the statement to this file instead of stdout'))
-      .addOption(
-        new Option('--surplus-weeks <n>', 'surplus threshold in weeks of direct-payment funding')
-          .argParser(parsePositiveInt('--surplus-weeks'))
-          .default(8),
-      )
-      .addHelpText('after', HELP),
+  withConventions(
+    withLogOptions(
+      program
+        .command('statement')
+        .description(
+          "one budget's statement for the person it belongs to, in plain words: money from each funder and what is left, the plan, spending, what is waiting, and who did what",
+        )
+        .argument('<log>', 'the event log (JSON Lines)')
+        .addOption(budgetOption(true))
+        .addOption(asOfOption())
+        .addOption(knownAtOption())
+        .addOption(
+          new Option('--format <format>', 'output format').choices(STATEMENT_FORMATS).default('text'),
+        )
+        .addOption(
+          new Option('--out <file>', 'write the statement to this file ("-" or no --out: standard output)'),
+        )
+        .addOption(
+          new Option('--surplus-weeks <n>', 'surplus threshold in weeks of direct-payment funding')
+            .argParser(parsePositiveInt('--surplus-weeks'))
+            .default(8),
+        ),
+    ),
+    {
+      ok: 'the statement was written',
+      failed: 'the log has a bad line, or has no such budget by the time given',
+      example: 'ipb statement examples/logs/karl.jsonl --budget notts-karl-2018 --as-of 2018-05-31',
+    },
   ).action(async (log: string, opts: StatementCliOptions) =>
     runAction('statement', async () => {
       const fold = new StatementFold(opts.budget, timeFilterOf(opts));
@@ -79,15 +80,16 @@ export function registerStatement(program: Command): void {
           : opts.format === 'html'
             ? statementHtml(st)
             : statementText(st);
-      if (opts.out === undefined) {
+      const out = opts.out;
+      if (out === undefined || toStdout(out)) {
         process.stdout.write(text);
       } else {
         try {
-          await writeFile(opts.out, text, 'utf8');
+          await writeFile(out, text, 'utf8');
         } catch (e) {
-          throw new CliError(`cannot write ${opts.out}: ${e instanceof Error ? e.message : String(e)}`);
+          throw new CliError(`cannot write ${out}: ${e instanceof Error ? e.message : String(e)}`);
         }
-        printError(`wrote ${opts.out}`);
+        printError(`wrote ${out}`);
       }
       return EXIT.ok;
     }),

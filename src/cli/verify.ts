@@ -12,6 +12,7 @@ import {
   runAction,
   withLogOptions,
   type LogCliOptions,
+  withConventions,
 } from './common.js';
 
 /** Options of `ipb verify`. */
@@ -66,15 +67,23 @@ export function verifyText(r: VerifyResult, log: string, tolerant: boolean): str
 
 /** Registers `ipb verify LOG [--json]`. */
 export function registerVerify(program: Command): void {
-  withLogOptions(
-    program
-      .command('verify')
-      .description(
-        'check that a log is intact: every line, the contract shape, seq per budget, the hash chain, every hash, split sums, and the manifest beside it when there is one (exit 0 intact, 1 not intact, 2 usage or I/O error)',
-      )
-      .argument('<log>', 'the event log (JSON Lines)')
-      .option('--manifest <path>', 'the manifest to check (default: <log>.manifest.json when it exists)')
-      .addOption(jsonOption()),
+  withConventions(
+    withLogOptions(
+      program
+        .command('verify')
+        .description(
+          'check that a log is intact: every line, the contract shape, seq per budget, the hash chain, every hash, split sums, and the manifest beside it when there is one (exit 0 intact, 1 not intact, 2 usage or I/O error)',
+        )
+        .argument('<log>', 'the event log (JSON Lines)')
+        .option('--manifest <path>', 'the manifest to check (default: <log>.manifest.json when it exists)')
+        .addOption(jsonOption()),
+    ),
+    {
+      ok: 'the log is intact (and matches its manifest when there is one)',
+      failed:
+        'the log is not intact: a bad line, a broken chain, a wrong hash or split, or a manifest it does not match',
+      example: 'ipb verify examples/logs/karl.jsonl',
+    },
   ).action(async (log: string, opts: VerifyCliOptions) =>
     runAction('verify', async () => {
       const size = await checkLogFile(log);

@@ -2,17 +2,90 @@ import type { AuditEntry } from './audit.js';
 import type { BalancesReport } from './balances.js';
 import type { Flag } from './flags.js';
 
-/** Lays out rows as a plain-text table; columns whose header starts with `>` are right-aligned. */
-export function textTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Options of {@link textTable}. */
+export interface TextTableOptions {
+  /**
+   * Widest a column may be, by column index: longer cells are word-wrapped onto continuation
+   * lines (words longer than the width are cut), so every column stays aligned.
+   */
+  readonly wrap?: Readonly<Record<number, number>>;
+}
+
+/** Width of a string in characters (code points, not UTF-16 units). */
+function widthOf(s: string): number {
+  let n = 0;
+  for (const _ of s) n += 1;
+  return n;
+}
+
+function padTo(s: string, width: number, right: boolean): string {
+  const pad = ' '.repeat(Math.max(0, width - widthOf(s)));
+  return right ? pad + s : s + pad;
+}
+
+/** Control characters (a line break or tab inside a cell) would break the row: shown as spaces. */
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]/g, ' ');
+}
+
+/** Word-wraps `text` to lines of at most `width` characters. */
+export function wrapText(text: string, width: number): string[] {
+  if (width < 1) throw new RangeError(`wrap width must be at least 1, got ${width}`);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    let chars = [...word];
+    while (chars.length > width) {
+      // A word longer than the column: cut it.
+      if (line !== '') lines.push(line);
+      line = '';
+      lines.push(chars.slice(0, width).join(''));
+      chars = chars.slice(width);
+    }
+    if (chars.length === 0) continue;
+    const piece = chars.join('');
+    if (line === '') line = piece;
+    else if (widthOf(line) + 1 + chars.length <= width) line = `${line} ${piece}`;
+    else {
+      lines.push(line);
+      line = piece;
+    }
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/**
+ * Lays out rows as a plain-text table; columns whose header starts with `>` are right-aligned.
+ * Cells never break the layout: control characters become spaces, and columns named in
+ * `options.wrap` are word-wrapped onto continuation lines.
+ */
+export function textTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: TextTableOptions = {},
+): string {
   const right = headers.map((h) => h.startsWith('>'));
   const heads = headers.map((h) => (h.startsWith('>') ? h.slice(1) : h));
-  const widths = heads.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const wrap = options.wrap ?? {};
+  const physical: string[][] = [];
+  for (const row of rows) {
+    const cells = heads.map((_, i) => {
+      const c = oneLine(row[i] ?? '');
+      const w = wrap[i];
+      return w === undefined ? [c] : wrapText(c, w);
+    });
+    const height = Math.max(...cells.map((c) => c.length));
+    for (let k = 0; k < height; k++) physical.push(cells.map((c) => c[k] ?? ''));
+  }
+  const widths = heads.map((h, i) => Math.max(widthOf(h), ...physical.map((r) => widthOf(r[i] ?? ''))));
   const line = (cells: readonly string[]): string =>
     cells
-      .map((c, i) => (right[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .map((c, i) => padTo(c, widths[i] ?? 0, right[i] === true))
       .join('  ')
       .trimEnd();
-  return [line(heads), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return [line(heads), widths.map((w) => '-'.repeat(w)).join('  '), ...physical.map(line)].join('\n');
 }
 
 /** Balances of every budget as a table: one row per budget and stream. */
@@ -37,6 +110,11 @@ export function balancesTable(report: BalancesReport): string {
   );
 }
 
+/** Widest the audit table's "who" column gets before it wraps. */
+export const AUDIT_WHO_WIDTH = 34;
+/** Widest the audit table's "what" column gets before it wraps. */
+export const AUDIT_WHAT_WIDTH = 60;
+
 /** The audit trail as a table: seq, when, who, what, and remaining per stream after each event. */
 export function auditTable(entries: readonly AuditEntry[]): string {
   const streams = entries[entries.length - 1]?.balancesAfter.map(([s]) => s) ?? [];
@@ -48,7 +126,13 @@ export function auditTable(entries: readonly AuditEntry[]): string {
     a.what + (a.reason === null || a.reason === '' ? '' : ` - because: ${a.reason}`),
     ...streams.map((s) => a.balancesAfter.find(([k]) => k === s)?.[1].remaining.toString() ?? ''),
   ]);
-  return textTable(['seq', 'occurred', 'recorded', 'who', 'what', ...streams.map((s) => `>${s} left`)], rows);
+  return textTable(
+    ['seq', 'occurred', 'recorded', 'who', 'what', ...streams.map((s) => `>${s} left`)],
+    rows,
+    {
+      wrap: { 3: AUDIT_WHO_WIDTH, 4: AUDIT_WHAT_WIDTH },
+    },
+  );
 }
 
 /** One line per flag. */
