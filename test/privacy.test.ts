@@ -69,9 +69,11 @@ function projections(events: readonly LedgerEvent[]): string {
       facts.latest,
     ),
   );
+  // Outcome facts key people by a digest of their reference (so budgets of one person count
+  // once): the key differs with the reference, the reference itself is never there.
   return JSON.stringify(out, (_k, v: unknown) =>
     v instanceof Money ? v.toString() : v instanceof Map ? [...v] : v,
-  );
+  ).replace(/"person":"[0-9a-f]{64}"/g, '"person":"<digest>"');
 }
 
 describe('no projection needs personal data', () => {

@@ -132,6 +132,15 @@ export function budgetLife(): string {
     evidenceRef: 'payslip-06',
   });
   record('CompleteReview', coordinator, '2025-07-01', { reviewedOn: '2025-07-01', outcome: 'no-change' });
+  record('RecordOutcome', coordinator, '2025-07-01', {
+    instrument: 'gas',
+    measuredOn: '2025-07-01',
+    respondent: 'person',
+    items: [
+      { item: 'goal-1', score: 1, label: 'cook a meal for friends' },
+      { item: 'goal-2', score: 0 },
+    ],
+  });
   // #endregion change
   // #region end
   record('AdjustFunding', council, '2025-09-30', {

@@ -7,7 +7,7 @@ import {
   FundingAdjustedC,
   FundingAllocatedC,
   FundsPaidC,
-  OutcomeRecordedC,
+  OutcomeRecordedShape,
   PlanAgreedC,
   PlanProposedC,
   PlanRejectedC,
@@ -69,7 +69,8 @@ export const commandDataCodecs = {
   CloseBudget: BudgetClosedC,
   AuthoriseRepresentative: RepresentativeAuthorisedC,
   RevokeRepresentative: RepresentativeRevokedC,
-  RecordOutcome: OutcomeRecordedC,
+  // The item checks across fields (score ranges, repeats) are the decider's, naming the field.
+  RecordOutcome: OutcomeRecordedShape,
 } as const;
 
 /** The name of every command. */

@@ -2,6 +2,7 @@ import type * as t from 'io-ts';
 import { type Either, left, right } from 'fp-ts/lib/Either.js';
 import { v5 as uuidv5 } from 'uuid';
 import type { EventDataMap, EventType, PlanLine } from '../events/data.js';
+import { outcomeItemsProblem } from '../events/data.js';
 import type { EventMeta, PendingEvent, PendingEventOf } from '../events/envelope.js';
 import { STREAMS, type Stream } from '../events/primitives.js';
 import { formatIssue, issuesOf } from '../events/report.js';
@@ -378,8 +379,12 @@ function decideByType(c: Command, s: BudgetState): Result {
     }
     case 'CompleteReview':
       return one(c, 'ReviewCompleted', c.data);
-    case 'RecordOutcome':
-      return one(c, 'OutcomeRecorded', c.data);
+    case 'RecordOutcome': {
+      const bad = outcomeItemsProblem(c.data.instrument, c.data.items);
+      return bad !== null
+        ? left(invalid(`data.${bad.field}`, bad.problem))
+        : one(c, 'OutcomeRecorded', c.data);
+    }
     case 'SuspendDirectPayment':
     case 'ResumeDirectPayment':
     case 'StopDirectPayment': {

@@ -28,6 +28,7 @@ import {
   type Shares,
   type Stream,
 } from '../events/primitives.js';
+import { sha256Hex } from '../log/hash.js';
 import { moneyProblem } from '../money/money.js';
 import { passes, type TimeFilter } from '../projections/replay.js';
 
@@ -76,7 +77,11 @@ export type SpendFact =
 export interface OpenedFact {
   readonly seq: number;
   readonly at: string;
-  /** The person's reference (`personRef`): people are counted once however many budgets they hold. */
+  /**
+   * Who the budget is for, as the SHA-256 (hex) of its `personRef`: equal references give equal
+   * keys, so people are counted once however many budgets they hold, and the facts (which cross
+   * worker boundaries and may be saved) never hold the reference itself.
+   */
   readonly person: string;
   readonly site: string;
   readonly cohort: Cohort;
@@ -136,6 +141,11 @@ export interface OutcomeFacts {
   counted: number;
   /** Latest date of anything counted (`occurredAt` date, `spentOn`), or null: the default horizon. */
   latest: string | null;
+}
+
+/** The key a person is counted by: the SHA-256 (hex) of their `personRef`. */
+export function personKey(personRef: string): string {
+  return sha256Hex(`ipb.person:${personRef}`);
 }
 
 /** The identity of {@link mergeFacts}: no budgets, nothing counted. */
@@ -254,7 +264,7 @@ export function addEventToFacts(
       const o: OpenedFact = {
         seq: e.seq,
         at: e.occurredAt,
-        person: d.personRef,
+        person: personKey(d.personRef),
         site: d.site,
         cohort: d.cohort,
         basis: d.basis,
