@@ -169,7 +169,7 @@ describe('example HTTP service under hostile requests', () => {
     const before = await logLength();
     for (const c of commands) {
       for (const [what, body, status] of [
-        ['unknown field', JSON.stringify({ ...c, data: { ...(c['data'] as object), note: 'x' } }), 400],
+        ['unknown field', JSON.stringify({ ...c, data: { ...(c['data'] as object), notAField: 'x' } }), 400],
         ['missing data', JSON.stringify({ ...c, data: undefined }), 400],
         // the token says who acts: a body naming another actor, or a bad one, is refused
         ['bad role', JSON.stringify({ ...c, actor: { id: 'x', role: 'root' } }), 403],
@@ -177,7 +177,7 @@ describe('example HTTP service under hostile requests', () => {
       ] as const) {
         const a = await call('POST', '/commands', body, {}, actorOf(c));
         expectCleanError(a, `${String(c['type'])}: ${what}`);
-        expect(a.status, `${String(c['type'])}: ${what}`).toBe(status);
+        expect(a.status, `${String(c['type'])}: ${what}: ${a.text}`).toBe(status);
       }
     }
     expect(await logLength()).toBe(before);
