@@ -177,7 +177,7 @@ describe('example HTTP service under hostile requests', () => {
       ] as const) {
         const a = await call('POST', '/commands', body, {}, actorOf(c));
         expectCleanError(a, `${String(c['type'])}: ${what}`);
-        expect(a.status, `${String(c['type'])}: ${what}`).toBe(status);
+        expect(a.status, `${String(c['type'])}: ${what}: ${a.text}`).toBe(status);
       }
     }
     expect(await logLength()).toBe(before);

@@ -101,7 +101,8 @@ function send(
   res.end(text);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** Reads the whole request body (at most {@link MAX_BODY_BYTES}), so no answer leaves it unread. */
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -110,9 +111,12 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
       throw new HttpError(413, 'body-too-large', `request body is over ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+function parseJson(body: Buffer): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch (err) {
     throw new HttpError(400, 'invalid-json', `request body is not JSON: ${jsonSyntaxProblem(err)}`);
   }
@@ -191,12 +195,13 @@ export function createService(options: ServiceOptions): Server {
     res: ServerResponse,
     caller: Caller,
     ctx: RequestContext,
+    body: Buffer,
   ): Promise<void> {
     if (caller.actor.role === 'auditor')
       throw new HttpError(403, 'read-only', 'an auditor reads and never writes');
     const expectedVersion = expectedVersionOf(req);
     // #region post
-    const decoded = decodeCommand(withCallerActor(await readJson(req), caller));
+    const decoded = decodeCommand(withCallerActor(parseJson(body), caller));
     if (decoded._tag === 'Left') {
       ctx.refusal = decoded.left.code;
       return send(res, 400, { error: publicError(decoded.left, ctx.requestId) });
@@ -259,13 +264,15 @@ export function createService(options: ServiceOptions): Server {
     // the path as sent, without the query; never URL-decoded, so only plain ids match a route
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
+    // the body first (bounded): an answer never leaves part of it unread on the connection
+    const body = await readBody(req);
     // #region authenticate
     const caller = await authenticate(req.headers.authorization, auth);
     // #endregion authenticate
     const budget = /^\/budgets\/([A-Za-z0-9._:-]{1,128})(\/events)?$/.exec(path);
     if (path === '/commands') {
       if (method !== 'POST') throw new HttpError(405, 'method-not-allowed', 'use POST /commands');
-      return postCommand(req, res, caller, ctx);
+      return postCommand(req, res, caller, ctx, body);
     }
     if (method !== 'GET') throw new HttpError(405, 'method-not-allowed', 'use GET for this resource');
     if (path === '/log') return getLog(caller, res);
