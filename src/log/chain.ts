@@ -30,7 +30,11 @@ export interface ChainBreak {
   readonly line: number;
   readonly budgetId: string;
   readonly seq: number;
+  /** Why, naming lines inside the range ({@link joinChains} names them in the file). */
   readonly reason: string;
+  /** The two events that do not link (lines inside the range), when the break is between two. */
+  readonly prev?: ChainEnd;
+  readonly next?: ChainEnd;
 }
 
 /** The chain facts of one range. */
@@ -187,10 +191,11 @@ export class RangeChainBuilder {
       this.chain.budgets.set(budgetId, { first: end, last: end });
       return null;
     }
-    const reason = linkProblem(budgetId, x.last, x.last.line, end);
+    const prev = x.last;
+    const reason = linkProblem(budgetId, prev, prev.line, end);
     x.last = end;
     if (reason === null) return null;
-    const b = { line: end.line, budgetId, seq: end.seq, reason };
+    const b = { line: end.line, budgetId, seq: end.seq, reason, prev, next: end };
     this.chain.breaks.push(b);
     return b;
   }
@@ -247,8 +252,14 @@ export function joinChains(ranges: ReadonlyArray<{ chain: RangeChain; lineOffset
   >();
   for (const [range, { chain, lineOffset }] of ranges.entries()) {
     const at = (b: ChainBreak): JoinedBreak => ({
-      ...b,
       line: b.line + lineOffset,
+      budgetId: b.budgetId,
+      seq: b.seq,
+      // the reason again, naming the earlier event's line in the file, not in the range
+      reason:
+        b.prev === undefined || b.next === undefined
+          ? b.reason
+          : (linkProblem(b.budgetId, b.prev, b.prev.line + lineOffset, b.next) ?? b.reason),
       range,
       rangeLine: b.line,
     });

@@ -30,7 +30,7 @@ import {
   type RangeTask,
 } from './range.js';
 import { LogReadError, recordOfLine, type LineError } from './reader.js';
-import { manifestProblem, type VerifyError, type VerifyResult } from './verify.js';
+import { manifestMismatch, type VerifyError, type VerifyResult } from './verify.js';
 
 /** Default smallest byte range worth a thread of its own: 32 MiB (a thread costs about that much reading to start and warm up). */
 export const DEFAULT_MIN_RANGE_BYTES = 32 * 1_048_576;
@@ -268,7 +268,7 @@ export async function verifyLogParallel(
     while (ri + 1 < tasks.length && (joined.offsets[ri + 1] as number) < line) ri += 1;
     beyond = await lineIdentity(tasks[ri] as RangeTask, line - (joined.offsets[ri] as number));
   }
-  const problem = manifestProblem(
+  const problem = manifestMismatch(
     manifest,
     joined.lines,
     joined.chain.heads,

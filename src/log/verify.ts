@@ -92,7 +92,13 @@ export class LogVerifier {
       manifestPath === null || this.manifest === null ? null : { path: manifestPath, ok };
     if (this.error !== null) return { ...base, ok: false, firstError: this.error, manifest: checked(null) };
     if (this.manifest === null) return { ...base, ok: true, firstError: null, manifest: null };
-    const problem = manifestProblem(this.manifest, this.lines, this.chain.budgets(), this.beyond, fileSha256);
+    const problem = manifestMismatch(
+      this.manifest,
+      this.lines,
+      this.chain.budgets(),
+      this.beyond,
+      fileSha256,
+    );
     return problem === null
       ? { ...base, ok: true, firstError: null, manifest: checked(true) }
       : { ...base, ok: false, firstError: problem, manifest: checked(false) };
@@ -104,7 +110,7 @@ export class LogVerifier {
  * budget's chain head, the budget and seq of the first line beyond the manifest's count (when
  * there is one) and the whole file's SHA-256. One reader or many, the same words.
  */
-export function manifestProblem(
+export function manifestMismatch(
   m: Manifest,
   lines: number,
   heads: ReadonlyMap<string, Pick<ChainHead, 'seq' | 'hash' | 'line' | 'firstLine'>>,

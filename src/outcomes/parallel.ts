@@ -23,8 +23,9 @@ import {
   type SkipProblem,
 } from './read.js';
 
-/** Default smallest byte range given to a reader: 32 MiB. */
-export const DEFAULT_MIN_RANGE_BYTES = 32 * 1_048_576;
+import { DEFAULT_MIN_RANGE_BYTES } from '../log/parallel.js';
+
+export { DEFAULT_MIN_RANGE_BYTES };
 
 /** Options of {@link readLogsForOutcomes}. */
 export interface OutcomeReadOptions extends RangeReadOptions {
