@@ -81,6 +81,8 @@ export interface BenchOptions {
   readonly pgCommandsPerWriter: number;
   /** Budgets in the wide log (the memory row: many budgets, short stories). */
   readonly wideBudgets: number;
+  /** Events in the wide log (default: as many as the main log). */
+  readonly wideEvents?: number;
   /** Events in the log the peers (hledger, ledger) and ipb read side by side. */
   readonly peerEvents: number;
   /** Worker threads for outcomes-n, balances and verify (default: the number of cores). */
@@ -286,7 +288,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const log = await prepareLog(options.events, seed, cacheDir, say);
   const only = (p: PathName): boolean => options.only === undefined || options.only.includes(p);
   const wideLog = only('balances-wide')
-    ? await prepareWideLog(options.events, options.wideBudgets, seed, cacheDir, say)
+    ? await prepareWideLog(options.wideEvents ?? options.events, options.wideBudgets, seed, cacheDir, say)
     : log;
   const peerLog =
     PEER_PATHS.some(only) && options.peerEvents !== options.events
@@ -445,6 +447,10 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       workers: { type: 'string' },
       only: { type: 'string' },
+      'wide-events': { type: 'string' },
+      'wide-budgets': { type: 'string' },
+      'peer-events': { type: 'string' },
+      commands: { type: 'string' },
       'write-docs': { type: 'boolean', default: false },
       'no-docs': { type: 'boolean', default: false },
     },
@@ -468,7 +474,12 @@ async function main(): Promise<void> {
     events,
     seed,
     runs: positive('runs', values.runs) ?? base.runs,
-    commands: Math.min(base.commands, events),
+    commands: Math.min(positive('commands', values.commands) ?? base.commands, events),
+    wideBudgets: positive('wide-budgets', values['wide-budgets']) ?? base.wideBudgets,
+    peerEvents: positive('peer-events', values['peer-events']) ?? base.peerEvents,
+    ...(values['wide-events'] === undefined
+      ? {}
+      : { wideEvents: positive('wide-events', values['wide-events']) as number }),
     ...(only === undefined ? {} : { only: only as PathName[] }),
     ...(workers === undefined ? {} : { workers }),
     ...(dbUrl === undefined || dbUrl === '' ? {} : { databaseUrl: dbUrl }),
