@@ -1,7 +1,7 @@
 /**
  * A seeded, deterministic synthetic event log for benchmarks and memory measurements.
  *
- *   npx tsx bench/generate.ts --events 1000000 [--seed 1] [--active 400] [--out bench/.cache/log-1000000-s1.jsonl]
+ *   npx tsx bench/generate.ts --events 1000000 [--seed 1] [--active 400] [--budgets 25000] [--out bench/.cache/log-1000000-s1.jsonl]
  *
  * Every event comes from the real decider (`decide`), so the log is valid: budgets are
  * opened, funded, planned, agreed, spent against (with reversals, off-plan attempts, change
@@ -50,6 +50,24 @@ export interface GenerateOptions {
   readonly spendsPerMonth?: readonly [number, number];
   /** Called with every command the generator decided (and the log holds the events of). */
   readonly onCommand?: (command: Command) => void;
+}
+
+/**
+ * A profile that gives about `budgets` budgets in `events` events: shorter stories (fewer months
+ * of spending, 1 to 4 spends a month) when there are more budgets per event. Each budget has
+ * about 12 events besides its months, and about 4.3 a month (spends, payments, reviews...).
+ */
+export function profileForBudgets(
+  events: number,
+  budgets: number,
+): Pick<GenerateOptions, 'active' | 'months' | 'spendsPerMonth'> {
+  const perBudget = events / Math.max(1, budgets);
+  const months = Math.max(1, (perBudget - 12) / 4.3);
+  return {
+    active: Math.max(50, Math.min(2_000, Math.round(budgets / 16))),
+    months: [Math.max(1, Math.round(months * 0.6)), Math.max(1, Math.round(months * 1.4))],
+    spendsPerMonth: [1, 4],
+  };
 }
 
 /** The shape of each budget's story (see {@link GenerateOptions}). */
@@ -443,6 +461,7 @@ async function main(): Promise<void> {
       events: { type: 'string', default: '100000' },
       seed: { type: 'string', default: '1' },
       active: { type: 'string', default: '400' },
+      budgets: { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -453,7 +472,12 @@ async function main(): Promise<void> {
   if (!Number.isSafeInteger(seed)) throw new Error('--seed: expected a whole number');
   if (!Number.isSafeInteger(active) || active < 1) throw new Error('--active: expected a whole number >= 1');
   const out = values.out ?? cachedLogPath(events, seed);
-  const n = await generateLog(out, { events, seed, active });
+  const budgets = values.budgets === undefined ? undefined : Number(values.budgets);
+  if (budgets !== undefined && (!Number.isSafeInteger(budgets) || budgets < 1))
+    throw new Error('--budgets: expected a whole number >= 1');
+  // --budgets: about that many budgets (shorter stories), instead of --active's default shape
+  const shape = budgets === undefined ? { active } : profileForBudgets(events, budgets);
+  const n = await generateLog(out, { events, seed, ...shape });
   process.stderr.write(`wrote ${n} events to ${out} (and ${out}.manifest.json)\n`);
 }
 

@@ -7,7 +7,9 @@
  * Each path runs the library's real code: `balances` is what `ipb balances --json` runs,
  * `verify` what `ipb verify` runs, `outcomes` what `ipb outcomes --format json` runs.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,6 +37,8 @@ import {
   scanLog,
   storeLines,
   verifyLog,
+  verifyLogParallel,
+  foldBalancesParallel,
   verifyLogText,
   type Actor,
   type BudgetState,
@@ -49,7 +53,10 @@ export const PATHS = [
   'decode',
   'balances',
   'balances-unhashed',
+  'balances-1',
+  'balances-wide',
   'verify',
+  'verify-1',
   'outcomes-1',
   'outcomes-n',
   'commands',
@@ -58,17 +65,33 @@ export const PATHS = [
   'file-append',
   'pg-latency',
   'pg-writers',
+  'peer-ipb',
+  'peer-hledger',
+  'peer-ledger',
 ] as const;
 /** A measured path. */
 export type PathName = (typeof PATHS)[number];
+
+/** The paths that compare ipb with hledger and ledger on the same (smaller) log. */
+export const PEER_PATHS: readonly PathName[] = ['peer-ipb', 'peer-hledger', 'peer-ledger'];
+
+/** True when a command-line tool (hledger, ledger) is on the PATH. */
+export function toolPresent(tool: string): boolean {
+  return (process.env['PATH'] ?? '').split(':').some((d) => d !== '' && existsSync(join(d, tool)));
+}
 
 /** What a path works on. */
 export interface PathContext {
   /** The synthetic log (with its manifest beside it). */
   readonly log: string;
+  /** The wide log: as many events, far more budgets (the memory row). */
+  readonly wideLog: string;
+  /** The log ipb, hledger and ledger read side by side, and its journal (`ipb export --format hledger`). */
+  readonly peerLog: string;
+  readonly peerJournal: string;
   /** Commands as JSON Lines (the commands that made the first events of a synthetic log). */
   readonly commandsFile: string;
-  /** Worker threads for `outcomes-n`. */
+  /** Worker threads for `outcomes-n` and the default of `balances` and `verify` (the cores). */
   readonly workers: number;
   /** Commands on the slower command paths (immutable states, the handler). */
   readonly slowCommands: number;
@@ -174,24 +197,55 @@ export async function decode(ctx: PathContext): Promise<PathRun> {
  * What `ipb balances LOG --json` runs: read, decode, check the chains (and, with `hashes`, every
  * event's hash, as the CLI does), fold exact money, print JSON.
  */
-export async function balances(ctx: PathContext, hashes = true): Promise<PathRun> {
+export async function balances(
+  ctx: PathContext,
+  hashes = true,
+  workers = ctx.workers,
+  log = ctx.log,
+): Promise<PathRun> {
   return timed(async () => {
-    const fold = new BalancesFold();
-    const r = await foldLogFile(
-      ctx.log,
-      fold,
-      { maxLineBytes: DEFAULT_MAX_LINE_BYTES, progress: false },
-      hashes ? {} : { checkHashes: false },
-    );
-    const output = `${JSON.stringify(balancesJson(fold.report()))}\n`;
+    const checkHashes = hashes ? {} : { checkHashes: false };
+    const r =
+      (workers > 1
+        ? await foldBalancesParallel(
+            log,
+            {},
+            { workers, maxLineBytes: DEFAULT_MAX_LINE_BYTES, ...checkHashes },
+          )
+        : null) ??
+      (await foldLogFile(
+        log,
+        new BalancesFold(),
+        { maxLineBytes: DEFAULT_MAX_LINE_BYTES, progress: false },
+        checkHashes,
+      ));
+    const output = `${JSON.stringify(balancesJson(r.fold.report()))}\n`;
     return { units: r.lines, output };
   });
 }
 
-/** What `ipb verify LOG --json` runs: every line, the contract, every hash and chain, the manifest. */
-export async function verify(ctx: PathContext): Promise<PathRun> {
+/** A peer tool's balance report on the journal of the peer log: `hledger bal` or `ledger bal`. */
+export async function peer(ctx: PathContext, tool: 'hledger' | 'ledger'): Promise<PathRun> {
+  const units = Number(
+    (JSON.parse(await readFile(`${ctx.peerLog}.manifest.json`, 'utf8')) as { events: number }).events,
+  );
   return timed(async () => {
-    const r = await verifyLog(ctx.log, { maxLineBytes: DEFAULT_MAX_LINE_BYTES, tolerant: false });
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(tool, ['-f', ctx.peerJournal, 'bal'], { maxBuffer: 1 << 30 }, (e, stdout, stderr) =>
+        e === null ? resolve(stdout) : reject(new Error(`${tool} bal failed: ${stderr.slice(0, 500)}`)),
+      ),
+    );
+    return { units, output };
+  });
+}
+
+/** What `ipb verify LOG --json` runs: every line, the contract, every hash and chain, the manifest. */
+export async function verify(ctx: PathContext, workers = ctx.workers): Promise<PathRun> {
+  return timed(async () => {
+    const r =
+      (workers > 1
+        ? await verifyLogParallel(ctx.log, { workers, maxLineBytes: DEFAULT_MAX_LINE_BYTES, tolerant: false })
+        : null) ?? (await verifyLog(ctx.log, { maxLineBytes: DEFAULT_MAX_LINE_BYTES, tolerant: false }));
     if (!r.ok) throw new Error(`the benchmark log does not verify: ${JSON.stringify(r.firstError)}`);
     return { units: r.events, output: JSON.stringify(verifyJson(r, false)) };
   });
@@ -619,9 +673,21 @@ export function runPath(path: PathName, ctx: PathContext): Promise<PathRun> {
     case 'balances':
       return balances(ctx);
     case 'balances-unhashed':
-      return balances(ctx, false);
+      return balances(ctx, false, 1);
+    case 'balances-1':
+      return balances(ctx, true, 1);
+    case 'balances-wide':
+      return balances(ctx, true, ctx.workers, ctx.wideLog);
     case 'verify':
       return verify(ctx);
+    case 'verify-1':
+      return verify(ctx, 1);
+    case 'peer-ipb':
+      return balances(ctx, true, ctx.workers, ctx.peerLog);
+    case 'peer-hledger':
+      return peer(ctx, 'hledger');
+    case 'peer-ledger':
+      return peer(ctx, 'ledger');
     case 'outcomes-1':
       return outcomes(ctx, 1);
     case 'outcomes-n':

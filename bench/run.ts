@@ -21,8 +21,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Command } from '../src/index.js';
 import type { ChildResult } from './child.js';
-import { generateEvents, generateLog, type GenerateOptions } from './generate.js';
-import { PATHS, runPath, type PathContext, type PathName, type PathRun } from './paths.js';
+import { execFile } from 'node:child_process';
+import { generateEvents, generateLog, profileForBudgets, type GenerateOptions } from './generate.js';
+import {
+  PATHS,
+  PEER_PATHS,
+  runPath,
+  toolPresent,
+  type PathContext,
+  type PathName,
+  type PathRun,
+} from './paths.js';
 import {
   UNIT,
   WHAT,
@@ -70,7 +79,13 @@ export interface BenchOptions {
   readonly pgCommands: number;
   readonly pgWriters: number;
   readonly pgCommandsPerWriter: number;
-  /** Worker threads for outcomes-n (default: the number of cores). */
+  /** Budgets in the wide log (the memory row: many budgets, short stories). */
+  readonly wideBudgets: number;
+  /** Events in the wide log (default: as many as the main log). */
+  readonly wideEvents?: number;
+  /** Events in the log the peers (hledger, ledger) and ipb read side by side. */
+  readonly peerEvents: number;
+  /** Worker threads for outcomes-n, balances and verify (default: the number of cores). */
   readonly workers?: number;
   readonly databaseUrl?: string;
   /** Schema the PostgreSQL paths drop and recreate (default `ipb_bench`). */
@@ -94,6 +109,8 @@ export const QUICK: BenchOptions = {
   pgCommands: 300,
   pgWriters: 16,
   pgCommandsPerWriter: 40,
+  wideBudgets: 1_250,
+  peerEvents: 20_000,
   quick: true,
 };
 
@@ -107,6 +124,8 @@ export const FULL: BenchOptions = {
   pgCommands: 2_000,
   pgWriters: 16,
   pgCommandsPerWriter: 500,
+  wideBudgets: 25_000,
+  peerEvents: 200_000,
 };
 
 async function publish(path: string, text: string): Promise<void> {
@@ -133,6 +152,52 @@ export async function prepareLog(
   await rm(manifest, { force: true });
   await generateLog(path, { ...PROFILE, events, seed });
   return path;
+}
+
+/**
+ * The wide synthetic log: `events` events in about `budgets` budgets (shorter stories), for the
+ * memory row; from the cache, or generated with its manifest.
+ */
+export async function prepareWideLog(
+  events: number,
+  budgets: number,
+  seed: number,
+  cacheDir: string,
+  say: (s: string) => void,
+): Promise<string> {
+  const path = join(cacheDir, `wide-${events}-b${budgets}-s${seed}-p${PROFILE_VERSION}.jsonl`);
+  if (existsSync(path) && existsSync(`${path}.manifest.json`)) return path;
+  say(
+    `generating ${events.toLocaleString('en-GB')} events in about ${budgets.toLocaleString('en-GB')} budgets into ${path} ...`,
+  );
+  await mkdir(cacheDir, { recursive: true });
+  await generateLog(path, { ...profileForBudgets(events, budgets), events, seed });
+  return path;
+}
+
+/** How to start the `ipb` CLI: the built one, or the source through tsx. */
+function cliArgs(): string[] {
+  return FROM_SOURCE
+    ? ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')]
+    : [join(ROOT, 'dist/src/cli/main.js')];
+}
+
+/** The journal `ipb export --format hledger` writes from a log (cached beside it). */
+export async function prepareJournal(log: string, say: (s: string) => void): Promise<string> {
+  const journal = `${log}.journal`;
+  if (existsSync(journal)) return journal;
+  say(`exporting ${log} as a journal (ipb export --format hledger) ...`);
+  const tmp = `${journal}.${process.pid}.tmp`;
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [...cliArgs(), 'export', log, '--format', 'hledger', '--out', tmp, '--no-progress'],
+      { cwd: ROOT, maxBuffer: 1 << 24 },
+      (e) => (e === null ? resolve() : reject(e)),
+    ),
+  );
+  await rename(tmp, journal);
+  return journal;
 }
 
 /** The commands that made the first `count` events of the synthetic log, as JSON Lines (cached). */
@@ -221,12 +286,24 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const workers = options.workers ?? availableParallelism();
   const loadAtStart = loadavg()[0] ?? 0;
   const log = await prepareLog(options.events, seed, cacheDir, say);
+  const only = (p: PathName): boolean => options.only === undefined || options.only.includes(p);
+  const wideLog = only('balances-wide')
+    ? await prepareWideLog(options.wideEvents ?? options.events, options.wideBudgets, seed, cacheDir, say)
+    : log;
+  const peerLog =
+    PEER_PATHS.some(only) && options.peerEvents !== options.events
+      ? await prepareLog(options.peerEvents, seed, cacheDir, say)
+      : log;
+  const peerJournal = PEER_PATHS.some(only) ? await prepareJournal(peerLog, say) : '';
   const commandsFile = await prepareCommands(options.commands, seed, cacheDir, say);
   const manifest = JSON.parse(await readFile(`${log}.manifest.json`, 'utf8')) as { budgets: object };
   const tmp = join(tmpdir(), `ipb-bench-${process.pid}`);
   await mkdir(tmp, { recursive: true });
   const ctx: PathContext = {
     log,
+    wideLog,
+    peerLog,
+    peerJournal,
     commandsFile,
     workers,
     slowCommands: Math.min(options.slowCommands, options.commands),
@@ -245,6 +322,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const paths = wanted.filter((p) => {
     if (p.startsWith('pg-') && options.databaseUrl === undefined) {
       skipped.push({ path: p, reason: 'DATABASE_URL is not set' });
+      return false;
+    }
+    const tool = p === 'peer-hledger' ? 'hledger' : p === 'peer-ledger' ? 'ledger' : null;
+    if (tool !== null && !toolPresent(tool)) {
+      skipped.push({ path: p, reason: `${tool} is not installed` });
       return false;
     }
     return true;
@@ -316,6 +398,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       loadAtStart: Math.round(loadAtStart * 100) / 100,
     },
     quick: options.quick === true,
+    wideLog: await logFacts(wideLog),
+    peerLog: await logFacts(peerLog),
     log: {
       path: log.startsWith(ROOT) ? log.slice(ROOT.length + 1) : log,
       events: options.events,
@@ -328,6 +412,21 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     isolated: isolate,
     rows: checked,
     skipped,
+  };
+}
+
+async function logFacts(
+  path: string,
+): Promise<{ path: string; events: number; budgets: number; bytes: number }> {
+  const m = JSON.parse(await readFile(`${path}.manifest.json`, 'utf8')) as {
+    events: number;
+    budgets: object;
+  };
+  return {
+    path: path.startsWith(ROOT) ? path.slice(ROOT.length + 1) : path,
+    events: m.events,
+    budgets: Object.keys(m.budgets).length,
+    bytes: (await stat(path)).size,
   };
 }
 
@@ -348,6 +447,10 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       workers: { type: 'string' },
       only: { type: 'string' },
+      'wide-events': { type: 'string' },
+      'wide-budgets': { type: 'string' },
+      'peer-events': { type: 'string' },
+      commands: { type: 'string' },
       'write-docs': { type: 'boolean', default: false },
       'no-docs': { type: 'boolean', default: false },
     },
@@ -371,7 +474,12 @@ async function main(): Promise<void> {
     events,
     seed,
     runs: positive('runs', values.runs) ?? base.runs,
-    commands: Math.min(base.commands, events),
+    commands: Math.min(positive('commands', values.commands) ?? base.commands, events),
+    wideBudgets: positive('wide-budgets', values['wide-budgets']) ?? base.wideBudgets,
+    peerEvents: positive('peer-events', values['peer-events']) ?? base.peerEvents,
+    ...(values['wide-events'] === undefined
+      ? {}
+      : { wideEvents: positive('wide-events', values['wide-events']) as number }),
     ...(only === undefined ? {} : { only: only as PathName[] }),
     ...(workers === undefined ? {} : { workers }),
     ...(dbUrl === undefined || dbUrl === '' ? {} : { databaseUrl: dbUrl }),

@@ -139,3 +139,23 @@ export { fastHashOfEnvelope, isStringifyCanonical } from './log/hash.js';
 export { PRIVATE_FIELDS, jsonSyntaxProblem } from './events/report.js';
 export { unsafeInputIssue, unknownFieldIssue, MAX_COMMAND_DEPTH } from './events/strict.js';
 export { foldLog, type EventFold, type FoldLogOptions, type FoldLogResult } from './log/replay-log.js';
+export { hashOfLine, canonicalHashCut } from './log/hash.js';
+export {
+  verifyLogParallel,
+  foldBalancesParallel,
+  budgetEventsParallel,
+  checkLogInWorkers,
+  planRanges,
+  type ParallelOptions,
+  type ParallelReadSummary,
+} from './log/parallel.js';
+export {
+  checkRange,
+  joinRanges,
+  type RangeCheck,
+  type RangeCheckOptions,
+  type RangeProblem,
+  type JoinedRanges,
+  type CheckedRecord,
+} from './log/range.js';
+export { manifestMismatch } from './log/verify.js';

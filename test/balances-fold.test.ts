@@ -28,6 +28,30 @@ function filterAt(events: readonly LedgerEvent[], pick: number, kind: number): T
   return { asOf: e.occurredAt, knownAt: e.recordedAt };
 }
 
+/** Folds the events cut at `cuts` into one fold per part (partial after the first), merged in order. */
+function mergedOver(
+  events: readonly PendingEvent[],
+  cuts: readonly number[],
+  filter: TimeFilter,
+  viaJson: boolean,
+): BalancesFold {
+  const at = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((x, y) => x - y);
+  const bounds = [0, ...at, events.length];
+  const whole = new BalancesFold(filter);
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const part = events.slice(bounds[i], bounds[i + 1]);
+    if (i === 0) {
+      whole.addAll(part);
+      continue;
+    }
+    const fold = BalancesFold.partial(filter).addAll(part);
+    whole.merge(
+      viaJson ? (JSON.parse(JSON.stringify(fold.toJson())) as ReturnType<BalancesFold['toJson']>) : fold,
+    );
+  }
+  return whole;
+}
+
 describe('BalancesFold', () => {
   it('gives what balances() gives from a full replay, for any history and time filter', () => {
     fc.assert(
@@ -57,6 +81,26 @@ describe('BalancesFold', () => {
         fold.addAll(events.slice(at));
         expect(json(fold.report())).toBe(json(new BalancesFold().addAll(events).report()));
       }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('property: folding any cuts of a history apart (partial folds) and merging in order gives the one fold', () => {
+    fc.assert(
+      fc.property(
+        historyArb,
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.nat(),
+        fc.boolean(),
+        (h, cuts, kind, pick, viaJson) => {
+          const events = h.ledger.events();
+          const filter = filterAt(events, pick, kind);
+          expect(json(mergedOver(events, cuts, filter, viaJson).report())).toBe(
+            json(new BalancesFold(filter).addAll(events).report()),
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -118,6 +162,14 @@ describe('BalancesFold', () => {
     ];
     const report = new BalancesFold().addAll(events).report();
     expect(json(report)).toBe(JSON.stringify(balancesJson(balances(events))));
+    // cut anywhere, twice: the partial folds merged in order give the same report
+    for (let a = 0; a <= events.length; a++) {
+      for (let b = a; b <= events.length; b++) {
+        expect(json(mergedOver(events, [a, b], {}, (a + b) % 2 === 0).report()), `cuts ${a}, ${b}`).toBe(
+          json(report),
+        );
+      }
+    }
     const health = report.budgets[0]?.streams.find(([s]) => s === 'health')?.[1];
     // s1 reversed once (10.01 back), s2 recorded twice then reversed (the later split back), s1 again
     expect(health?.spent.toString()).toBe('6.00');

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATHS, percentile } from '../bench/paths.js';
+import { PATHS, percentile, toolPresent } from '../bench/paths.js';
 import { DOC_END, DOC_START, resultsMarkdown, withResults, type BenchResults } from '../bench/report.js';
 import { runBench } from '../bench/run.js';
 
@@ -28,6 +28,8 @@ beforeAll(async () => {
     pgCommands: 20,
     pgWriters: 4,
     pgCommandsPerWriter: 5,
+    wideBudgets: 100,
+    peerEvents: 2_000,
     workers: 2,
     isolate: false,
     cacheDir,
@@ -45,11 +47,17 @@ describe('npm run bench, on 2,000 events', () => {
     const ran = results.rows.map((r) => r.path);
     const skipped = results.skipped.map((s) => s.path);
     expect([...ran, ...skipped].sort()).toEqual([...PATHS].sort());
-    if (withPg) expect(skipped).toEqual([]);
-    else {
-      expect(skipped).toEqual(['pg-latency', 'pg-writers']);
-      for (const s of results.skipped) expect(s.reason).toMatch(/DATABASE_URL/);
+    // hledger and ledger are real parts: the peer rows run where they are installed
+    const peers = ['peer-hledger', 'peer-ledger'].filter((p) => !toolPresent(p.slice(5)));
+    const pg = withPg ? [] : ['pg-latency', 'pg-writers'];
+    expect(skipped).toEqual([...pg, ...peers]);
+    for (const s of results.skipped) expect(s.reason).toMatch(/DATABASE_URL|is not installed/);
+    for (const p of ['peer-hledger', 'peer-ledger']) {
+      const row = results.rows.find((r) => r.path === p);
+      if (row !== undefined) expect(row.target?.note, p).toMatch(/ipb is [0-9.]+ x as fast/);
     }
+    const wide = results.wideLog;
+    expect(wide?.events).toBe(2_000);
     expect(results.log.events).toBe(2_000);
     expect(results.log.budgets).toBeGreaterThan(1);
     expect(results.log.bytes).toBeGreaterThan(2_000 * 100);
@@ -156,6 +164,8 @@ describe('the harness, in child processes', () => {
       pgCommands: 1,
       pgWriters: 1,
       pgCommandsPerWriter: 1,
+      wideBudgets: 100,
+      peerEvents: 2_000,
       isolate: true,
       cacheDir,
     });

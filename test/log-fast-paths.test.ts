@@ -13,6 +13,8 @@ import {
   decodeEvent,
   fastDecodeEvent,
   fastHashOfEnvelope,
+  canonicalHashCut,
+  hashOfLine,
   hashOfEnvelope,
   isStringifyCanonical,
   logText,
@@ -36,6 +38,93 @@ const sampleLines = [
   ...logText(karlLedger().events()).trimEnd().split('\n'),
   ...logText(ipcSiteLedger().events()).trimEnd().split('\n'),
 ];
+
+describe("hashOfLine (the hash from the line's own text when it is canonical)", () => {
+  it('takes the text path on every example line and agrees with the canonicalize package', () => {
+    for (const l of sampleLines) {
+      expect(canonicalHashCut(l), l.slice(0, 80)).not.toBeNull();
+      expect(hashOfLine(JSON.parse(l) as Raw, l)).toBe(hashOfEnvelope(JSON.parse(l) as Raw));
+    }
+  });
+
+  it('property: any text, canonical or not (order, spacing, escapes, numbers, repeated keys), hashes as the parsed line does', () => {
+    const anyString = fc.string({ unit: 'binary' });
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        anyString,
+        fc.integer(),
+        fc.constantFrom(1e21, -0, 1.5, 100, 2 ** 60),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(anyString, tie('value'), { maxKeys: 5 }),
+      ),
+    })).value;
+    const variants = (o: Raw): string[] => {
+      const text = JSON.stringify(o);
+      const sorted = (() => {
+        try {
+          return canonicalJson(o);
+        } catch {
+          return text;
+        }
+      })();
+      return [
+        text,
+        sorted,
+        sorted.replace(/,/g, ', '),
+        sorted.replace(/"a/g, '"\\u0061'),
+        sorted.replace(/:1([,}])/g, ':1.0$1'),
+        sorted.replace(/:1([,}])/g, ':1e0$1'),
+        sorted.replace('{', '{"hash":"x",'),
+        sorted.replace(/}$/, ',"zz":1,"zz":2}'),
+        sorted.replace(/:0([,}])/g, ':-0$1'),
+      ];
+    };
+    fc.assert(
+      fc.property(
+        fc.dictionary(anyString, json, { maxKeys: 8 }),
+        fc.string({ minLength: 1, maxLength: 8 }),
+        (o, h) => {
+          for (const t of variants({ ...o, hash: h })) {
+            let raw: Raw;
+            try {
+              raw = JSON.parse(t) as Raw;
+            } catch {
+              continue;
+            }
+            if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) continue;
+            expect(
+              outcome(() => hashOfLine(raw, t)),
+              t,
+            ).toBe(outcome(() => hashOfEnvelope(raw)));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('refuses the text path for text that is not canonical', () => {
+    for (const t of [
+      '{"b":1,"hash":"x","a":2}',
+      '{"a": 1,"hash":"x"}',
+      '{"a":1.0,"hash":"x"}',
+      '{"a":1e2,"hash":"x"}',
+      '{"a":-0,"hash":"x"}',
+      '{"a":"\\u0041","hash":"x"}',
+      '{"a":"\\/","hash":"x"}',
+      '{"a":1,"a":2,"hash":"x"}',
+      '{"a":1}',
+      '{"a":1,"hash":1}',
+      '{"a":12345678901234567,"hash":"x"}',
+    ]) {
+      expect(canonicalHashCut(t), t).toBeNull();
+    }
+    expect(canonicalHashCut('{"a":[1,{"b":null}],"hash":"x","z":true}')).toEqual([19, 30]);
+  });
+});
 
 describe('fastHashOfEnvelope', () => {
   it('equals the canonicalize package on every example line', () => {

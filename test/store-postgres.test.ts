@@ -230,7 +230,7 @@ describe('postgres store: writers killed mid-append', () => {
   }, 120_000);
 });
 
-type DropMode = 'pass' | 'drop-on-insert' | 'drop-before-commit' | 'drop-after-commit';
+type DropMode = 'pass' | 'drop-on-insert' | 'drop-after-insert' | 'drop-before-commit' | 'drop-after-commit';
 
 /** A TCP proxy in front of PostgreSQL that cuts the connection at a chosen moment of a transaction. */
 async function faultProxy(
@@ -252,7 +252,7 @@ async function faultProxy(
       if (mode === 'drop-on-insert' && insert) return cut();
       if (mode === 'drop-before-commit' && commit) return cut();
       upstream.write(chunk);
-      if (mode === 'drop-after-commit' && commit) {
+      if ((mode === 'drop-after-commit' && commit) || (mode === 'drop-after-insert' && insert)) {
         // the server gets the COMMIT; its answer never reaches the client
         client.destroy();
         upstream.end();
@@ -283,34 +283,43 @@ describe('postgres store: faults', () => {
   it('a connection dropped mid-transaction or at commit is a typed error; retrying the command is safe', async () => {
     const direct = await freshStore();
     const proxy = await faultProxy(new URL(url));
-    const viaProxy = await PostgresEventStore.connect({ connectionString: proxy.url, schema: direct.schema });
-    const handler = new CommandHandler(viaProxy);
-    for (const c of setupBudget('b-1')) expect((await handler.handle(c))._tag).toBe('Right');
+    const setup = await PostgresEventStore.connect({ connectionString: proxy.url, schema: direct.schema });
+    for (const c of setupBudget('b-1'))
+      expect((await new CommandHandler(setup).handle(c))._tag).toBe('Right');
+    await setup.close();
+    // The careful path (a store that has not seen the stream: read the head, BEGIN, INSERTs, COMMIT),
+    // one fresh store per command so none knows the head.
+    const careful = async (c: ReturnType<typeof allocate>, mode: DropMode) => {
+      const store = await PostgresEventStore.connect({ connectionString: proxy.url, schema: direct.schema });
+      const state = foldEvents(await direct.readStream('b-1'));
+      proxy.set(mode);
+      const r = await store.append('b-1', pending(c, state), ExpectedVersion.exactly(state.version)).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      proxy.set('pass');
+      await store.close().catch(() => undefined);
+      return r;
+    };
 
     // cut after the INSERT was sent, before COMMIT: nothing recorded, and the store knows it
-    proxy.set('drop-on-insert');
     const c1 = allocate('b-1', 'c-insert', '11.00');
-    const r1 = await handler.handle(c1);
-    expect(r1._tag === 'Left' && r1.left).toMatchObject({
-      code: 'store-failure',
-      reason: 'store-unavailable',
+    expect(await careful(c1, 'drop-on-insert')).toMatchObject({
+      code: 'store-unavailable',
       outcomeUnknown: false,
     });
     expect((await direct.head('b-1')).version).toBe(5);
 
     // cut while sending COMMIT: not recorded, but the client cannot know: outcome unknown
-    proxy.set('drop-before-commit');
     const c2 = allocate('b-1', 'c-commit', '12.00');
-    const r2 = await handler.handle(c2);
-    expect(r2._tag === 'Left' && r2.left).toMatchObject({ code: 'store-failure', outcomeUnknown: true });
-    expect(r2._tag === 'Left' && r2.left.message).toMatch(/retry with the same commandId/);
+    const e2 = await careful(c2, 'drop-before-commit');
+    expect(e2).toMatchObject({ outcomeUnknown: true });
+    expect((e2 as Error).message).toMatch(/retry with the same commandId/);
     expect((await direct.head('b-1')).version).toBe(5);
 
     // the server commits but the answer is lost: recorded, outcome unknown to the client
-    proxy.set('drop-after-commit');
     const c3 = allocate('b-1', 'c-lost-ack', '13.00');
-    const r3 = await handler.handle(c3);
-    expect(r3._tag === 'Left' && r3.left).toMatchObject({ code: 'store-failure', outcomeUnknown: true });
+    expect(await careful(c3, 'drop-after-commit')).toMatchObject({ outcomeUnknown: true });
     let version = 5;
     for (let i = 0; i < 100 && version === 5; i++) {
       version = (await direct.head('b-1')).version;
@@ -318,22 +327,50 @@ describe('postgres store: faults', () => {
     }
     expect(version).toBe(6);
 
-    // the connection is back: the client retries all three; each is recorded exactly once
+    // The one-statement path (the handler has read the stream, so the store knows its head): the
+    // statement is its own commit, so a cut anywhere after sending it leaves the outcome unknown.
+    const viaProxy = await PostgresEventStore.connect({ connectionString: proxy.url, schema: direct.schema });
+    const handler = new CommandHandler(viaProxy);
+    const c4 = allocate('b-1', 'c-one-dropped', '14.00');
+    expect((await handler.handle(allocate('b-1', 'c-warm', '1.00')))._tag).toBe('Right');
+    proxy.set('drop-on-insert');
+    const r4 = await handler.handle(c4);
+    expect(r4._tag === 'Left' && r4.left).toMatchObject({ code: 'store-failure', outcomeUnknown: true });
+    expect(r4._tag === 'Left' && r4.left.message).toMatch(/retry with the same commandId/);
+    expect((await direct.head('b-1')).version).toBe(7);
+    const c5 = allocate('b-1', 'c-one-lost-ack', '15.00');
+    proxy.set('drop-after-insert');
+    const r5 = await handler.handle(c5);
+    expect(r5._tag === 'Left' && r5.left).toMatchObject({ code: 'store-failure', outcomeUnknown: true });
+    version = 7;
+    for (let i = 0; i < 100 && version === 7; i++) {
+      version = (await direct.head('b-1')).version;
+      if (version === 7) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(version).toBe(8);
+
+    // the connection is back: the client retries them all; each is recorded exactly once
     proxy.set('pass');
-    const again = await Promise.all([c1, c2, c3].map((c) => handler.handle(c)));
-    expect(again.map((r) => r._tag === 'Right' && r.right.duplicate)).toEqual([false, false, true]);
+    const again = await Promise.all([c1, c2, c3, c4, c5].map((c) => handler.handle(c)));
+    expect(again.map((r) => r._tag === 'Right' && r.right.duplicate)).toEqual([
+      false,
+      false,
+      true,
+      false,
+      true,
+    ]);
     const events = await direct.readStream('b-1');
     expect(
       events
         .map((e) => e.commandId)
         .slice(5)
         .sort(),
-    ).toEqual(['c-commit', 'c-insert', 'c-lost-ack']);
-    expect(checkLog(await allLines(direct, 8)).problem).toBeNull();
+    ).toEqual(['c-commit', 'c-insert', 'c-lost-ack', 'c-one-dropped', 'c-one-lost-ack', 'c-warm']);
+    expect(checkLog(await allLines(direct, 11)).problem).toBeNull();
     await viaProxy.close();
     await proxy.close();
     await direct.close();
-  }, 60_000);
+  }, 120_000);
 
   it('a read-only database refuses appends with a typed error and nothing changes', async () => {
     const direct = await freshStore();

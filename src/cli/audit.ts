@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { LedgerEvent } from '../events/envelope.js';
+import { budgetEventsParallel } from '../log/parallel.js';
 import { auditEntryJson, auditTrail } from '../projections/audit.js';
 import { auditTable } from '../projections/text.js';
 import {
@@ -11,6 +12,7 @@ import {
   knownAtOption,
   printJson,
   printOut,
+  readLogFileInParallel,
   replayLogFile,
   runAction,
   timeFilterOf,
@@ -48,15 +50,23 @@ export function registerAudit(program: Command): void {
     },
   ).action(async (log: string, opts: AuditCliOptions) =>
     runAction('audit', async () => {
-      // Only this budget's events are kept (memory grows with one budget, not the log).
-      const events: LedgerEvent[] = [];
-      const r = await replayLogFile(log, opts, {
-        budgetId: opts.budget,
-        onEvent: (e) => {
-          if (e.budgetId === opts.budget) events.push(e);
-        },
-      });
-      warnSkipped(r);
+      // Only this budget's events are kept (memory grows with one budget, not the log). Every
+      // line is still checked, on every core when the log is big enough.
+      const parallel = await readLogFileInParallel(log, opts, (p) =>
+        budgetEventsParallel(log, opts.budget, p),
+      );
+      const events: LedgerEvent[] = parallel?.events ?? [];
+      if (parallel === null) {
+        const r = await replayLogFile(log, opts, {
+          budgetId: opts.budget,
+          onEvent: (e) => {
+            if (e.budgetId === opts.budget) events.push(e);
+          },
+        });
+        warnSkipped(r);
+      } else {
+        warnSkipped(parallel);
+      }
       if (events.length === 0)
         throw new CliError(`no budget ${JSON.stringify(opts.budget)} in ${log}`, EXIT.failed);
       const trail = auditTrail(events, timeFilterOf(opts));

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { foldBalancesParallel } from '../log/parallel.js';
 import { BalancesFold, balancesJson } from '../projections/balances.js';
 import { balancesTable } from '../projections/text.js';
 import {
@@ -11,6 +12,7 @@ import {
   knownAtOption,
   printJson,
   printOut,
+  readLogFileInParallel,
   runAction,
   timeFilterOf,
   warnSkipped,
@@ -47,15 +49,16 @@ export function registerBalances(program: Command): void {
     },
   ).action(async (log: string, opts: BalancesCliOptions) =>
     runAction('balances', async () => {
-      // A fold of money only: memory stays small whatever the size of the log.
-      const fold = new BalancesFold(timeFilterOf(opts));
-      const r = await foldLogFile(
-        log,
-        fold,
-        opts,
-        opts.budget === undefined ? {} : { budgetId: opts.budget },
-      );
+      // A fold of money only: memory stays small whatever the size of the log. On every core
+      // when the log is big enough (ranges folded apart and merged exactly), else on this thread.
+      const filter = timeFilterOf(opts);
+      const only = opts.budget === undefined ? {} : { budgetId: opts.budget };
+      const r =
+        (await readLogFileInParallel(log, opts, (p) =>
+          foldBalancesParallel(log, filter, { ...p, ...only }),
+        )) ?? (await foldLogFile(log, new BalancesFold(filter), opts, only));
       warnSkipped(r);
+      const fold = r.fold;
       const report = fold.report(opts.budget);
       if (opts.budget !== undefined && report.budgets.length === 0) {
         throw new CliError(

@@ -16,6 +16,7 @@ import {
   type ReplayLogOptions,
   type ReplayLogResult,
 } from '../log/replay-log.js';
+import type { ParallelOptions } from '../log/parallel.js';
 import { Replay, type TimeFilter } from '../projections/replay.js';
 
 /** Process exit codes of every `ipb` subcommand. */
@@ -225,11 +226,55 @@ export interface LogCliOptions {
   readonly tolerant?: boolean;
   readonly maxLineBytes: number;
   readonly progress: boolean;
+  /** Readers (this thread and worker threads); default: the cores available. */
+  readonly workers?: number;
+  /** Smallest byte range given to a reader. */
+  readonly minRangeBytes?: number;
 }
 
-/** Adds the usual log-reading options (`--tolerant`, `--max-line-bytes`, `--no-progress`). */
+/** `--workers N`: read byte ranges of the log on N threads (the same output for any N). */
+export function workersOption(): Option {
+  return new Option(
+    '--workers <n>',
+    'threads reading byte ranges of the log side by side (default: the cores available; the output is the same for any n)',
+  ).argParser(parsePositiveInt('--workers'));
+}
+
+/** `--min-range-bytes N`: smallest byte range worth a thread (smaller logs are read by one). */
+export function minRangeOption(): Option {
+  return new Option(
+    '--min-range-bytes <n>',
+    'smallest byte range worth a thread of its own (default 32 MiB: smaller logs are read by one thread)',
+  ).argParser(parsePositiveInt('--min-range-bytes'));
+}
+
+/** Adds the usual log-reading options (`--tolerant`, `--max-line-bytes`, `--no-progress`, `--workers`, `--min-range-bytes`). */
 export function withLogOptions(cmd: Command): Command {
-  return cmd.addOption(tolerantOption()).addOption(maxLineOption()).addOption(progressOption());
+  return cmd
+    .addOption(tolerantOption())
+    .addOption(maxLineOption())
+    .addOption(progressOption())
+    .addOption(workersOption())
+    .addOption(minRangeOption());
+}
+
+/** The parallel reading options of a subcommand's log options. */
+export function parallelOptionsOf(
+  opts: LogCliOptions,
+  onProgress?: (bytes: number) => void,
+): ParallelOptions {
+  return {
+    tolerant: opts.tolerant === true,
+    maxLineBytes: opts.maxLineBytes,
+    ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+    ...(opts.minRangeBytes === undefined ? {} : { minRangeBytes: opts.minRangeBytes }),
+    ...(onProgress === undefined ? {} : { onProgress }),
+  };
+}
+
+/** A bad line found while reading a log, as the error a subcommand prints (exit 1). */
+export function badLogError(log: string, e: LogReadError): CliError {
+  return new CliError(`${log}: ${e.message} (run "ipb verify ${log}" for a full check)`, EXIT.failed);
 }
 
 /** `--budget ID`: one budget only. */
@@ -272,9 +317,7 @@ export async function foldLogFile<F extends EventFold>(
       onProgress: (b) => bar.update(b),
     });
   } catch (e) {
-    if (e instanceof LogReadError) {
-      throw new CliError(`${log}: ${e.message} (run "ipb verify ${log}" for a full check)`, EXIT.failed);
-    }
+    if (e instanceof LogReadError) throw badLogError(log, e);
     throw e;
   } finally {
     bar.stop();
@@ -368,4 +411,27 @@ export function withConventions(cmd: Command, help: SubcommandHelp): Command {
     ].join('\n'),
   );
   return cmd;
+}
+
+/**
+ * Reads a log file on every core for a subcommand: checks the file, draws the progress bar, and
+ * turns a bad line into a {@link CliError} (exit 1) as {@link foldLogFile} does. `read` returns
+ * null when the file is too small to be worth more than one thread; so does this.
+ */
+export async function readLogFileInParallel<T>(
+  log: string,
+  opts: LogCliOptions,
+  read: (options: ParallelOptions) => Promise<T | null>,
+): Promise<T | null> {
+  if (opts.workers === 1) return null;
+  const size = await checkLogFile(log);
+  const bar = progressBar('reading', size, opts.progress);
+  try {
+    return await read(parallelOptionsOf(opts, (b) => bar.update(b)));
+  } catch (e) {
+    if (e instanceof LogReadError) throw badLogError(log, e);
+    throw e;
+  } finally {
+    bar.stop();
+  }
 }

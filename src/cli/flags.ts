@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { checkLogInWorkers, planRanges } from '../log/parallel.js';
+import { LogReadError } from '../log/reader.js';
 import { flagJson, flagsOf, type Flag } from '../projections/flags.js';
 import { flagsText } from '../projections/text.js';
 import {
@@ -11,6 +13,8 @@ import {
   parseDateArg,
   parsePositiveInt,
   printJson,
+  badLogError,
+  parallelOptionsOf,
   printOut,
   replayLogFile,
   runAction,
@@ -72,7 +76,23 @@ export function registerFlags(program: Command): void {
     },
   ).action(async (log: string, opts: FlagsCliOptions) =>
     runAction('flags', async () => {
-      const r = await replayLogFile(log, opts, opts.budget === undefined ? {} : { budgetId: opts.budget });
+      const only = opts.budget === undefined ? {} : { budgetId: opts.budget };
+      // Flags need each budget's whole state, folded on this thread. When the log is big enough,
+      // worker threads check every line (decode, hash, chain) at the same time, so this thread
+      // skips recomputing hashes; the first bad line they find is the one reported.
+      const parallel = opts.workers !== 1 && (await planRanges(log, parallelOptionsOf(opts))) !== null;
+      let r: Awaited<ReturnType<typeof replayLogFile>>;
+      if (!parallel) {
+        r = await replayLogFile(log, opts, only);
+      } else {
+        const checked = checkLogInWorkers(log, parallelOptionsOf(opts));
+        checked.catch(() => undefined);
+        const replayed = replayLogFile(log, opts, { ...only, checkHashes: false });
+        replayed.catch(() => undefined);
+        const bad = await checked;
+        if (bad instanceof LogReadError) throw badLogError(log, bad);
+        r = await replayed;
+      }
       warnSkipped(r);
       const onDate = reviewDate(opts);
       const flags: Flag[] = [];

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { manifestPathOf } from '../log/manifest.js';
 import { describeProblem } from '../log/reader.js';
+import { verifyLogParallel } from '../log/parallel.js';
 import { verifyLog, type VerifyResult } from '../log/verify.js';
 import {
   EXIT,
   checkLogFile,
   jsonOption,
+  parallelOptionsOf,
   printJson,
   printOut,
   progressBar,
@@ -89,13 +91,22 @@ export function registerVerify(program: Command): void {
       const size = await checkLogFile(log);
       const bar = progressBar('verify', size, opts.progress);
       let r: VerifyResult;
+      const manifest = opts.manifest === undefined ? {} : { manifest: opts.manifest };
       try {
-        r = await verifyLog(log, {
-          maxLineBytes: opts.maxLineBytes,
-          tolerant: opts.tolerant === true,
-          onProgress: (b) => bar.update(b),
-          ...(opts.manifest === undefined ? {} : { manifest: opts.manifest }),
-        });
+        // On every core when the log is big enough; the result is the same for any --workers.
+        r =
+          (opts.workers === 1
+            ? null
+            : await verifyLogParallel(log, {
+                ...parallelOptionsOf(opts, (b) => bar.update(b)),
+                ...manifest,
+              })) ??
+          (await verifyLog(log, {
+            maxLineBytes: opts.maxLineBytes,
+            tolerant: opts.tolerant === true,
+            onProgress: (b) => bar.update(b),
+            ...manifest,
+          }));
       } finally {
         bar.stop();
       }

@@ -80,6 +80,8 @@ export type LogRecord =
       readonly raw: RawLine;
       /** The decoded, upcast event. */
       readonly event: LedgerEvent;
+      /** The line's text as written (without its newline), so its hash can come from its own characters. */
+      readonly text?: string;
     }
   | {
       /** Tolerant mode: a valid envelope with an event type this reader does not know. */
@@ -87,6 +89,8 @@ export type LogRecord =
       readonly line: number;
       readonly raw: RawLine;
       readonly type: string;
+      /** The line's text as written. */
+      readonly text?: string;
     }
   | { readonly kind: 'error'; readonly line: number; readonly error: LineError };
 
@@ -152,12 +156,12 @@ export function recordOfLine(text: string, line: number, final: boolean, toleran
     };
   }
   const fast = fastDecodeEvent(raw);
-  if (fast !== null) return { kind: 'event', line, raw: raw as RawLine, event: fast };
+  if (fast !== null) return { kind: 'event', line, raw: raw as RawLine, event: fast, text };
   const d = decodeEvent(raw);
-  if (d._tag === 'Right') return { kind: 'event', line, raw: raw as RawLine, event: d.right };
+  if (d._tag === 'Right') return { kind: 'event', line, raw: raw as RawLine, event: d.right, text };
   const err = d.left;
   if (err.unknownType !== undefined) {
-    if (tolerant) return { kind: 'skipped', line, raw: raw as RawLine, type: err.unknownType };
+    if (tolerant) return { kind: 'skipped', line, raw: raw as RawLine, type: err.unknownType, text };
     return {
       kind: 'error',
       line,
@@ -189,6 +193,8 @@ export class LineSplitter {
   constructor(
     private readonly sink: (rec: LogRecord) => void,
     options: ReadLogOptions = {},
+    /** True when the bytes start at the beginning of a file (false for a byte range further in). */
+    private readonly atFileStart = true,
   ) {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.tolerant = options.tolerant === true;
@@ -312,6 +318,7 @@ export class LineSplitter {
     }
     if (
       line === 1 &&
+      this.atFileStart &&
       end - start >= 3 &&
       buf[start] === 0xef &&
       buf[start + 1] === 0xbb &&

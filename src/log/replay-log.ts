@@ -12,7 +12,7 @@ import {
   type RawLine,
   type ReadLogOptions,
 } from './reader.js';
-import { ChainChecker } from './verify.js';
+import { ChainChecker } from './chain.js';
 
 /** Options of {@link replayLog}. */
 export interface ReplayLogOptions extends ReadLogOptions {
@@ -83,7 +83,7 @@ export async function foldLog<F extends EventFold>(
         return false;
       }
       if (chain !== null) {
-        const bad = chain.check(rec.line, rec.raw);
+        const bad = chain.check(rec.line, rec.raw, rec.text);
         if (bad !== null) {
           failure = {
             line: rec.line,

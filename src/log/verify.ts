@@ -6,8 +6,7 @@
  * is named with its budget, `seq` and a reason a person can act on.
  */
 import { createHash } from 'node:crypto';
-import { GENESIS_HASH } from '../events/envelope.js';
-import { fastHashOfEnvelope } from './hash.js';
+import { ChainChecker, short, type ChainHead } from './chain.js';
 import { manifestPathOf, readManifest, type Manifest, type ManifestRead } from './manifest.js';
 import {
   LineSplitter,
@@ -15,9 +14,10 @@ import {
   toBuffer,
   type LogRecord,
   type LogSource,
-  type RawLine,
   type ReadLogOptions,
 } from './reader.js';
+
+export { ChainChecker, type ChainHead } from './chain.js';
 
 /** The first problem found: the line (1-based; null for whole-file problems), budget, seq and why. */
 export interface VerifyError {
@@ -51,94 +51,6 @@ export interface VerifyResult {
   readonly manifest: ManifestCheck | null;
 }
 
-/** Where a budget's chain stands after the lines read so far. */
-export interface ChainHead {
-  readonly seq: number;
-  readonly hash: string;
-  readonly recordedAt: string;
-  /** Line of the budget's last event. */
-  readonly line: number;
-  /** Line of the budget's first event. */
-  readonly firstLine: number;
-}
-
-function short(h: string): string {
-  return `${h.slice(0, 12)}...`;
-}
-
-/**
- * Checks the chain of each budget line by line: `seq` contiguity, `prevHash` links,
- * `recordedAt` order and (unless `hashes` is false) the recomputed `hash`. Holds one small
- * entry per budget, never the events.
- */
-export class ChainChecker {
-  private readonly heads = new Map<string, ChainHead>();
-
-  constructor(private readonly hashes = true) {}
-
-  /** Checks one line whose envelope has already been decoded; returns the problem or null. */
-  check(line: number, raw: RawLine): VerifyError | null {
-    const budgetId = raw['budgetId'] as string;
-    const seq = raw['seq'] as number;
-    const prevHash = raw['prevHash'] as string;
-    const hash = raw['hash'] as string;
-    const recordedAt = raw['recordedAt'] as string;
-    const at = (reason: string): VerifyError => ({ line, budgetId, seq, reason });
-    const head = this.heads.get(budgetId);
-    if (head === undefined) {
-      if (seq !== 1) {
-        return at(
-          `seq ${seq} is the first event of budget ${budgetId} in the log, but a budget starts at seq 1: its earlier events are missing`,
-        );
-      }
-      if (prevHash !== GENESIS_HASH) return at('prevHash of seq 1 must be 64 zeros');
-    } else {
-      if (seq <= head.seq) {
-        return at(
-          seq === head.seq
-            ? `seq ${seq} repeats line ${head.line}: the event was duplicated or a second event was inserted`
-            : `seq ${seq} goes back: budget ${budgetId} was already at seq ${head.seq} (line ${head.line}); events are out of order`,
-        );
-      }
-      if (seq !== head.seq + 1) {
-        return at(
-          `seq ${seq} skips seq ${head.seq + 1}${seq > head.seq + 2 ? `-${seq - 1}` : ''}: expected seq ${head.seq + 1} after line ${head.line}; events were removed or moved`,
-        );
-      }
-      if (prevHash !== head.hash) {
-        return at(
-          `prevHash ${short(prevHash)} does not match the hash ${short(head.hash)} of seq ${head.seq} (line ${head.line}): that event was changed and re-sealed, or an event was inserted or removed`,
-        );
-      }
-    }
-    if (this.hashes) {
-      let actual: string;
-      try {
-        actual = fastHashOfEnvelope(raw);
-      } catch (e) {
-        return at(`the line has no canonical JSON form (${e instanceof Error ? e.message : String(e)})`);
-      }
-      if (actual !== hash) {
-        return at(
-          `hash ${short(hash)} does not match the line's contents (they hash to ${short(actual)}): the line was changed after it was sealed`,
-        );
-      }
-    }
-    if (head !== undefined && recordedAt < head.recordedAt) {
-      return at(
-        `recordedAt ${recordedAt} goes back: seq ${head.seq} (line ${head.line}) was recorded at ${head.recordedAt}`,
-      );
-    }
-    this.heads.set(budgetId, { seq, hash, recordedAt, line, firstLine: head?.firstLine ?? line });
-    return null;
-  }
-
-  /** The chain head of every budget seen so far. */
-  budgets(): ReadonlyMap<string, ChainHead> {
-    return this.heads;
-  }
-}
-
 /**
  * Line-by-line verification state: feed it records in order ({@link LogVerifier.add}), then
  * {@link LogVerifier.finish}. Used by {@link verifyLog} (files, streams) and
@@ -169,7 +81,7 @@ export class LogVerifier {
       return false;
     }
     if (rec.kind === 'skipped') this.skipped += 1;
-    this.error = this.chain.check(rec.line, rec.raw);
+    this.error = this.chain.check(rec.line, rec.raw, rec.text);
     return this.error === null;
   }
 
@@ -180,91 +92,107 @@ export class LogVerifier {
       manifestPath === null || this.manifest === null ? null : { path: manifestPath, ok };
     if (this.error !== null) return { ...base, ok: false, firstError: this.error, manifest: checked(null) };
     if (this.manifest === null) return { ...base, ok: true, firstError: null, manifest: null };
-    const problem = this.manifestProblem(this.manifest, fileSha256);
+    const problem = manifestMismatch(
+      this.manifest,
+      this.lines,
+      this.chain.budgets(),
+      this.beyond,
+      fileSha256,
+    );
     return problem === null
       ? { ...base, ok: true, firstError: null, manifest: checked(true) }
       : { ...base, ok: false, firstError: problem, manifest: checked(false) };
   }
+}
 
-  private manifestProblem(m: Manifest, fileSha256: string | null): VerifyError | null {
-    const heads = this.chain.budgets();
-    const listed = new Map(Object.entries(m.budgets));
-    const missing = [...listed.keys()].filter((id) => !heads.has(id)).sort();
-    const behind = [...listed.entries()]
-      .filter(([id, x]) => {
-        const h = heads.get(id);
-        return h !== undefined && h.seq < x.seq;
-      })
-      .map(([id]) => id)
-      .sort();
-    if (this.lines < m.events) {
-      const which = [
-        ...missing.map((id) => `budget ${id} (${listed.get(id)?.seq} events) is missing`),
-        ...behind.map(
-          (id) =>
-            `budget ${id} ends at seq ${heads.get(id)?.seq} (line ${heads.get(id)?.line}) but the manifest lists seq ${listed.get(id)?.seq}`,
-        ),
-      ];
-      return {
-        line: this.lines + 1,
-        budgetId: null,
-        seq: null,
-        reason: `the log ends after ${this.lines} lines but its manifest lists ${m.events} events: the file was cut or events were removed${which.length > 0 ? ` (${which.slice(0, 3).join('; ')}${which.length > 3 ? `; and ${which.length - 3} more` : ''})` : ''}`,
-      };
-    }
-    // Compare each budget's last event with the manifest, in log order of the differences.
-    const diffs: VerifyError[] = [];
-    for (const [id, h] of heads) {
-      const x = listed.get(id);
-      if (x === undefined) {
-        diffs.push({
-          line: h.firstLine,
-          budgetId: id,
-          seq: 1,
-          reason: `budget ${id} is not in the manifest: it was added after export`,
-        });
-      } else if (x.seq !== h.seq || x.hash !== h.hash) {
-        diffs.push({
-          line: h.line,
-          budgetId: id,
-          seq: h.seq,
-          reason:
-            x.seq !== h.seq
-              ? `budget ${id} ends here at seq ${h.seq} but the manifest lists seq ${x.seq}: events were added or removed`
-              : `the last event of budget ${id} (seq ${h.seq}) has hash ${short(h.hash)} but the manifest lists ${short(x.hash)}: the budget's events were changed and re-sealed`,
-        });
-      }
-    }
-    if (this.lines > m.events) {
+/**
+ * Why a log whose lines all check does not match its manifest, or null: `lines` read, each
+ * budget's chain head, the budget and seq of the first line beyond the manifest's count (when
+ * there is one) and the whole file's SHA-256. One reader or many, the same words.
+ */
+export function manifestMismatch(
+  m: Manifest,
+  lines: number,
+  heads: ReadonlyMap<string, Pick<ChainHead, 'seq' | 'hash' | 'line' | 'firstLine'>>,
+  beyond: { budgetId: string | null; seq: number | null } | null,
+  fileSha256: string | null,
+): VerifyError | null {
+  const listed = new Map(Object.entries(m.budgets));
+  const missing = [...listed.keys()].filter((id) => !heads.has(id)).sort();
+  const behind = [...listed.entries()]
+    .filter(([id, x]) => {
+      const h = heads.get(id);
+      return h !== undefined && h.seq < x.seq;
+    })
+    .map(([id]) => id)
+    .sort();
+  if (lines < m.events) {
+    const which = [
+      ...missing.map((id) => `budget ${id} (${listed.get(id)?.seq} events) is missing`),
+      ...behind.map(
+        (id) =>
+          `budget ${id} ends at seq ${heads.get(id)?.seq} (line ${heads.get(id)?.line}) but the manifest lists seq ${listed.get(id)?.seq}`,
+      ),
+    ];
+    return {
+      line: lines + 1,
+      budgetId: null,
+      seq: null,
+      reason: `the log ends after ${lines} lines but its manifest lists ${m.events} events: the file was cut or events were removed${which.length > 0 ? ` (${which.slice(0, 3).join('; ')}${which.length > 3 ? `; and ${which.length - 3} more` : ''})` : ''}`,
+    };
+  }
+  // Compare each budget's last event with the manifest, in log order of the differences.
+  const diffs: VerifyError[] = [];
+  for (const [id, h] of heads) {
+    const x = listed.get(id);
+    if (x === undefined) {
       diffs.push({
-        line: m.events + 1,
-        budgetId: this.beyond?.budgetId ?? null,
-        seq: this.beyond?.seq ?? null,
-        reason: `the manifest lists ${m.events} events but the log goes on to line ${this.lines}: lines were added after export`,
+        line: h.firstLine,
+        budgetId: id,
+        seq: 1,
+        reason: `budget ${id} is not in the manifest: it was added after export`,
+      });
+    } else if (x.seq !== h.seq || x.hash !== h.hash) {
+      diffs.push({
+        line: h.line,
+        budgetId: id,
+        seq: h.seq,
+        reason:
+          x.seq !== h.seq
+            ? `budget ${id} ends here at seq ${h.seq} but the manifest lists seq ${x.seq}: events were added or removed`
+            : `the last event of budget ${id} (seq ${h.seq}) has hash ${short(h.hash)} but the manifest lists ${short(x.hash)}: the budget's events were changed and re-sealed`,
       });
     }
-    diffs.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    const first = diffs[0];
-    if (first !== undefined) return first;
-    const gone = missing[0];
-    if (gone !== undefined) {
-      return {
-        line: null,
-        budgetId: gone,
-        seq: null,
-        reason: `budget ${gone} is in the manifest (${listed.get(gone)?.seq} events) but not in the log: it was dropped`,
-      };
-    }
-    if (fileSha256 !== null && fileSha256 !== m.sha256) {
-      return {
-        line: null,
-        budgetId: null,
-        seq: null,
-        reason: `the file's SHA-256 ${short(fileSha256)} does not match the manifest's ${short(m.sha256)}: its bytes changed (lines reordered across budgets, reformatted or re-encoded) even though every event checks`,
-      };
-    }
-    return null;
   }
+  if (lines > m.events) {
+    diffs.push({
+      line: m.events + 1,
+      budgetId: beyond?.budgetId ?? null,
+      seq: beyond?.seq ?? null,
+      reason: `the manifest lists ${m.events} events but the log goes on to line ${lines}: lines were added after export`,
+    });
+  }
+  diffs.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const first = diffs[0];
+  if (first !== undefined) return first;
+  const gone = missing[0];
+  if (gone !== undefined) {
+    return {
+      line: null,
+      budgetId: gone,
+      seq: null,
+      reason: `budget ${gone} is in the manifest (${listed.get(gone)?.seq} events) but not in the log: it was dropped`,
+    };
+  }
+  if (fileSha256 !== null && fileSha256 !== m.sha256) {
+    return {
+      line: null,
+      budgetId: null,
+      seq: null,
+      reason: `the file's SHA-256 ${short(fileSha256)} does not match the manifest's ${short(m.sha256)}: its bytes changed (lines reordered across budgets, reformatted or re-encoded) even though every event checks`,
+    };
+  }
+  return null;
 }
 
 /** Options of {@link verifyLog}. */

@@ -98,7 +98,7 @@ export {
   type RangeChain,
   type FileChain,
   type JoinedBreak,
-} from './chain.js';
+} from '../log/chain.js';
 export {
   outcomesHtml,
   reportCharts,

@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 import { manifestPathOf, readManifest, type Manifest } from '../log/manifest.js';
-import { joinChains, type FileChain } from './chain.js';
+import type { FileChain } from '../log/chain.js';
+import { runPool, siblingModule, type FromWorker as PoolMessage } from '../log/pool.js';
+import { joinRanges } from '../log/range.js';
 import { emptyFacts, mergeFacts, type OutcomeFacts } from './facts.js';
 import {
   readRange,
@@ -22,8 +23,9 @@ import {
   type SkipProblem,
 } from './read.js';
 
-/** Default smallest byte range given to a reader: 32 MiB. */
-export const DEFAULT_MIN_RANGE_BYTES = 32 * 1_048_576;
+import { DEFAULT_MIN_RANGE_BYTES } from '../log/parallel.js';
+
+export { DEFAULT_MIN_RANGE_BYTES };
 
 /** Options of {@link readLogsForOutcomes}. */
 export interface OutcomeReadOptions extends RangeReadOptions {
@@ -84,76 +86,34 @@ export interface OutcomeReadResult {
   readonly workersUsed: number;
 }
 
-/**
- * Starts a worker: the built `worker.js` beside this module; when this module runs from its
- * TypeScript source (tests, `tsx`), a small bootstrap registers tsx in the worker first.
- */
-function startWorker(): Worker {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./worker.js', self));
-  const source = new URL('./worker.ts', self).href;
-  const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(code, { eval: true });
-}
-
 /** Messages between the main thread and a worker. */
 export type ToWorker = { readonly task: RangeTask; readonly options: RangeReadOptions };
 /** What a worker sends back. */
-export type FromWorker =
-  | { readonly kind: 'progress'; readonly bytes: number }
-  | { readonly kind: 'done'; readonly result: RangeResultJson }
-  | { readonly kind: 'error'; readonly message: string };
+export type FromWorker = PoolMessage<RangeResultJson>;
 
 /**
  * Reads the tasks with `workers` readers: this thread and `workers - 1` worker threads, each
  * taking the next task when it is done. Returns how many readers took part.
  */
-async function runTasks(
+function runTasks(
   tasks: readonly RangeTask[],
   options: RangeReadOptions,
   workers: number,
   onResult: (r: RangeResult) => void,
   onBytes: (task: number, bytes: number) => void,
 ): Promise<number> {
-  let next = 0;
-  let failed = false;
-  const take = (): number => (failed || next >= tasks.length ? -1 : next++);
-  const readers = Math.max(1, Math.min(workers, tasks.length));
-  const pool: Worker[] = [];
-  const here = async (): Promise<void> => {
-    for (let i = take(); i !== -1; i = take()) {
-      onResult(await readRange(tasks[i] as RangeTask, options, (b) => onBytes(i, b)));
-    }
-  };
-  const there = (w: Worker): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      let current = -1;
-      const send = (): void => {
-        current = take();
-        if (current === -1) resolve();
-        else w.postMessage({ task: tasks[current] as RangeTask, options } satisfies ToWorker);
-      };
-      w.on('message', (m: FromWorker) => {
-        if (m.kind === 'progress') onBytes(current, m.bytes);
-        else if (m.kind === 'error') reject(new Error(m.message));
-        else {
-          onResult(rangeResultFromJson(m.result));
-          send();
-        }
-      });
-      w.on('error', reject);
-      send();
-    });
-  try {
-    for (let k = 1; k < readers; k++) pool.push(startWorker());
-    await Promise.all([here(), ...pool.map(there)]);
-  } catch (e) {
-    failed = true;
-    throw e;
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
-  return readers;
+  return runPool(
+    tasks,
+    {
+      workers,
+      worker: siblingModule(import.meta.url, 'worker'),
+      message: (task) => ({ task, options }) satisfies ToWorker,
+      here: (task, progress) => readRange(task, options, progress),
+      fromJson: (j: RangeResultJson) => rangeResultFromJson(j),
+    },
+    (_i, r) => onResult(r),
+    onBytes,
+  );
 }
 
 async function sha256OfFile(path: string): Promise<string> {
@@ -243,42 +203,35 @@ export async function readLogsForOutcomes(
   let firstProblem: InputProblem | null = null;
   for (const [fileIndex, path] of paths.entries()) {
     const rs = results.filter((r) => r.fileIndex === fileIndex).sort((a, b) => a.rangeIndex - b.rangeIndex);
-    let offset = 0;
-    const withOffsets = rs.map((r) => {
-      const x = { r, chain: r.chain, lineOffset: offset };
-      offset += r.lines;
-      return x;
-    });
-    const joined = joinChains(withOffsets);
+    const joined = joinRanges(rs);
+    const offset = joined.lines;
     lines += offset;
-    chainBreaks += joined.breaks.length;
+    chainBreaks += joined.chain.breaks.length;
     for (const r of rs) {
       for (const [k, n] of Object.entries(r.skipped) as [SkipProblem, number][])
         skipped[k] = (skipped[k] ?? 0) + n;
     }
     // The first problem of this file: the earliest range with one, then the earliest line in it.
-    if (firstProblem === null) {
-      for (const [ri, x] of withOffsets.entries()) {
-        const fails = x.r.failures.map((f) => ({ ...f, line: f.line + x.lineOffset, local: f.line }));
-        const brks = joined.breaks.filter((b) => b.range === ri).map((b) => ({ ...b, local: b.rangeLine }));
-        const first = [...fails, ...brks].sort((a, b) => a.local - b.local)[0];
-        if (first !== undefined) {
-          firstProblem = {
-            path,
-            line: first.line,
-            budgetId: first.budgetId,
-            seq: first.seq,
-            reason: first.reason,
-          };
-          break;
-        }
-      }
+    const first = joined.first;
+    if (firstProblem === null && first !== null) {
+      firstProblem = {
+        path,
+        line: first.line,
+        budgetId: first.budgetId,
+        seq: first.seq,
+        reason: first.reason,
+      };
     }
     const m = manifests[fileIndex];
     let manifest: FileReadSummary['manifest'] = 'absent';
     if (m?.kind === 'invalid') manifest = { problem: `the manifest ${m.path} cannot be used: ${m.problem}` };
     if (m?.kind === 'ok') {
-      const problem = manifestProblem(m.manifest, offset, joined, await (shas[fileIndex] as Promise<string>));
+      const problem = manifestProblem(
+        m.manifest,
+        offset,
+        joined.chain,
+        await (shas[fileIndex] as Promise<string>),
+      );
       manifest = problem === null ? 'ok' : { problem: `does not match its manifest ${m.path}: ${problem}` };
     }
     if (typeof manifest === 'object' && firstProblem === null) {

@@ -93,7 +93,24 @@ interface BudgetMoney {
    * memory, and a replay keeps every spend of every budget.
    */
   readonly spends: Map<string, string>;
+  /**
+   * A fold of a later part of a log only ({@link BalancesFold.partial}): reversals of spends it
+   * has not seen, in order, to apply when it is merged after the earlier parts; and the spends
+   * it saw reversed that way (they are gone, whatever the earlier parts held).
+   */
+  pending?: string[];
+  gone?: Set<string>;
 }
+
+/** One budget of a {@link BalancesFold} as JSON (money in whole pence), for merging across threads. */
+export type BudgetMoneyJson = readonly [
+  budgetId: string,
+  streams: readonly Stream[] | null,
+  sums: ReadonlyArray<readonly [Stream, string, string, string, string]>,
+  spends: ReadonlyArray<readonly [string, string]>,
+  pending: readonly string[],
+  gone: readonly string[],
+];
 
 function sumsOf(b: BudgetMoney, stream: Stream): StreamSums {
   let x = b.sums.get(stream);
@@ -137,11 +154,24 @@ function* partsOf(text: string): Generator<[Stream, Money]> {
  */
 export class BalancesFold {
   private readonly budgets = new Map<string, BudgetMoney>();
+  private partialFold = false;
 
   constructor(
     /** Which events count (both bounds inclusive). */
     readonly filter: TimeFilter = {},
   ) {}
+
+  /**
+   * A fold of one byte range of a log that does not start at the beginning: a reversal of a
+   * spend it has not seen is kept, and applied by {@link BalancesFold.merge} against the folds of
+   * the earlier ranges. Folding the ranges of a log this way and merging them in order gives
+   * exactly the fold of the whole log.
+   */
+  static partial(filter: TimeFilter = {}): BalancesFold {
+    const f = new BalancesFold(filter);
+    f.partialFold = true;
+    return f;
+  }
 
   /** Folds one event in (events that do not pass the filter are skipped). */
   add(e: PendingEvent): void {
@@ -177,8 +207,16 @@ export class BalancesFold {
       }
       case 'SpendReversed': {
         const parts = b.spends.get(e.data.spendId);
-        if (parts === undefined) return;
+        if (parts === undefined) {
+          if (this.partialFold && !(b.gone?.has(e.data.spendId) ?? false)) {
+            (b.pending ??= []).push(e.data.spendId);
+            (b.gone ??= new Set()).add(e.data.spendId);
+          }
+          return;
+        }
         b.spends.delete(e.data.spendId);
+        // the earlier parts of the log may hold a spend of this id too: it is gone as well
+        if (this.partialFold) (b.gone ??= new Set()).add(e.data.spendId);
         for (const [stream, part] of partsOf(parts)) {
           const x = sumsOf(b, stream);
           x.spent = x.spent.minus(part);
@@ -193,6 +231,76 @@ export class BalancesFold {
       default:
         return;
     }
+  }
+
+  /** The fold as JSON (for sending to another thread), budgets in the order first seen. */
+  toJson(): BudgetMoneyJson[] {
+    const out: BudgetMoneyJson[] = [];
+    for (const [id, b] of this.budgets) {
+      out.push([
+        id,
+        b.streams,
+        [...b.sums].map(
+          ([stream, x]) =>
+            [
+              stream,
+              x.allocated.toPence().toString(),
+              x.indicative.toPence().toString(),
+              x.spent.toPence().toString(),
+              x.reclaimed.toPence().toString(),
+            ] as const,
+        ),
+        [...b.spends],
+        b.pending ?? [],
+        [...(b.gone ?? [])],
+      ]);
+    }
+    return out;
+  }
+
+  /**
+   * Merges in the fold of the next part of the same log (a {@link BalancesFold.partial} fold,
+   * or its {@link BalancesFold.toJson}): its sums are added, its reversals of spends it had not
+   * seen are applied to the spends folded so far, its spends kept. Exact: merging the parts of a
+   * log in order gives the fold of the whole log.
+   */
+  merge(next: BalancesFold | readonly BudgetMoneyJson[]): this {
+    const parts = next instanceof BalancesFold ? next.toJson() : next;
+    for (const [id, streams, sums, spends, pending, gone] of parts) {
+      let b = this.budgets.get(id);
+      if (b === undefined) {
+        b = { streams: null, sums: new Map(), spends: new Map() };
+        this.budgets.set(id, b);
+      }
+      if (streams !== null) b.streams = streams;
+      for (const spendId of pending) {
+        const earlier = b.spends.get(spendId);
+        if (earlier === undefined) {
+          if (this.partialFold && !(b.gone?.has(spendId) ?? false)) {
+            (b.pending ??= []).push(spendId);
+            (b.gone ??= new Set()).add(spendId);
+          }
+          continue;
+        }
+        for (const [stream, part] of partsOf(earlier)) {
+          const x = sumsOf(b, stream);
+          x.spent = x.spent.minus(part);
+        }
+      }
+      for (const spendId of gone) {
+        b.spends.delete(spendId);
+        if (this.partialFold) (b.gone ??= new Set()).add(spendId);
+      }
+      for (const [stream, allocated, indicative, spent, reclaimed] of sums) {
+        const x = sumsOf(b, stream);
+        x.allocated = x.allocated.plus(Money.fromPence(BigInt(allocated)));
+        x.indicative = x.indicative.plus(Money.fromPence(BigInt(indicative)));
+        x.spent = x.spent.plus(Money.fromPence(BigInt(spent)));
+        x.reclaimed = x.reclaimed.plus(Money.fromPence(BigInt(reclaimed)));
+      }
+      for (const [spendId, text] of spends) b.spends.set(spendId, text);
+    }
+    return this;
   }
 
   /** Folds many events in, in order. */

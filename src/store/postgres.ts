@@ -17,11 +17,21 @@
  */
 import type { Pool as PgPool } from 'pg';
 import { decodeEvent, type LedgerEvent, type PendingEvent } from '../events/envelope.js';
-import { EMPTY_HEAD, checkBatch, fromVersionOf, limitOf, sealBatch, type HeadInfo } from './append.js';
+import {
+  EMPTY_HEAD,
+  checkBatch,
+  fromVersionOf,
+  headAfter,
+  limitOf,
+  sealBatch,
+  type HeadInfo,
+  type SealedBatch,
+} from './append.js';
 import {
   DEFAULT_READ_LIMIT,
   StoreError,
   VersionConflict,
+  satisfies,
   type AppendResult,
   type Checkpoint,
   type ExpectedVersion,
@@ -203,6 +213,13 @@ const CHECKPOINT_RE = /^([0-9]{1,20}):([0-9]{1,19})$/;
 export class PostgresEventStore implements Store {
   private closed = false;
   private readonly s: string;
+  /**
+   * The last head this store saw of recently used streams (appended to, or read to the end), so
+   * that an append can seal its events at once and send them in one statement that checks the
+   * head is still there ({@link PostgresEventStore.appendAtHead}). A stale entry costs one
+   * wasted statement, never a wrong write: the database checks it.
+   */
+  private readonly knownHeads = new Map<string, HeadInfo>();
 
   private constructor(
     private readonly pool: PgPoolLike,
@@ -366,6 +383,11 @@ export class PostgresEventStore implements Store {
     let broken: Error | undefined;
     let phase: 'read' | 'write' | 'commit' = 'read';
     try {
+      // one statement is its own commit: a connection lost while it runs leaves the outcome unknown
+      phase = 'commit';
+      const fast = await this.appendAtHead(c, budgetId, commandId, events, expected);
+      if (fast !== null) return fast;
+      phase = 'read';
       const pre = await this.headAndCommand(c, budgetId, commandId);
       if (pre.command !== null) return await this.duplicate(c, budgetId, pre.command, pre.head.version);
       const batch = sealBatch(budgetId, events, expected, pre.head);
@@ -407,6 +429,7 @@ export class PostgresEventStore implements Store {
       phase = 'commit';
       await c.query('COMMIT');
       const last = batch.events[batch.events.length - 1] as LedgerEvent;
+      this.rememberHead(budgetId, headAfter(batch, pre.head));
       return { events: batch.events, version: last.seq, duplicate: false };
     } catch (err) {
       if (err instanceof StoreError) throw err;
@@ -416,6 +439,87 @@ export class PostgresEventStore implements Store {
     } finally {
       release(broken);
     }
+  }
+
+  private rememberHead(budgetId: string, head: HeadInfo): void {
+    if (this.knownHeads.size >= 10_000 && !this.knownHeads.has(budgetId)) this.knownHeads.clear();
+    this.knownHeads.set(budgetId, head);
+  }
+
+  /**
+   * The append in one round trip, when this store knows the stream's head (it appended to the
+   * stream or read it to the end; or the caller expects no stream): the events are sealed after
+   * that head and sent in one statement that inserts them, and the command, only if the head is
+   * still there and the command id is new (one statement is one transaction). Null when the head
+   * is unknown, has moved, the command was already appended or another writer won the race: the
+   * caller then takes the careful path (read the head and the command, then write).
+   */
+  private async appendAtHead(
+    c: PgClientLike,
+    budgetId: string,
+    commandId: string | undefined,
+    events: readonly PendingEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult | null> {
+    const head = this.knownHeads.get(budgetId) ?? (expected.kind === 'no-stream' ? EMPTY_HEAD : undefined);
+    if (head === undefined || !satisfies(expected, head.version)) return null;
+    let batch: SealedBatch;
+    try {
+      batch = sealBatch(budgetId, events, expected, head);
+    } catch {
+      return null; // the careful path reports it against the stream as it is
+    }
+    const cols: [number[], string[], string[], string[], string[], string[]] = [[], [], [], [], [], []];
+    for (const [i, e] of batch.events.entries()) {
+      cols[0].push(e.seq);
+      cols[1].push(e.eventId);
+      cols[2].push(e.type);
+      cols[3].push(e.recordedAt);
+      cols[4].push(e.hash);
+      cols[5].push(batch.lines[i] as string);
+    }
+    const first = batch.events[0] as LedgerEvent;
+    const last = batch.events[batch.events.length - 1] as LedgerEvent;
+    let inserted: number;
+    try {
+      const r = await c.query(
+        `WITH h AS (SELECT seq, hash FROM ${this.s}.events WHERE budget_id = $1::text ORDER BY seq DESC LIMIT 1),
+              ok AS (SELECT 1 WHERE coalesce((SELECT seq FROM h), 0) = $3::int
+                                AND coalesce((SELECT hash FROM h), $4::text) = $4::text
+                                AND NOT EXISTS (SELECT 1 FROM ${this.s}.commands
+                                                 WHERE budget_id = $1::text AND command_id = $2::text)),
+              e AS (INSERT INTO ${this.s}.events (budget_id, seq, event_id, type, command_id, recorded_at, hash, line)
+                    SELECT $1::text, x.seq, x.event_id, x.type, $2::text, x.recorded_at, x.hash, x.line
+                      FROM unnest($5::int[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[])
+                           AS x(seq, event_id, type, recorded_at, hash, line)
+                     WHERE EXISTS (SELECT 1 FROM ok)
+                    RETURNING 1),
+              k AS (INSERT INTO ${this.s}.commands (budget_id, command_id, first_seq, last_seq)
+                    SELECT $1::text, $2::text, $11::int, $12::int
+                     WHERE $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM ok)
+                    RETURNING 1)
+         SELECT (SELECT count(*) FROM e)::int AS inserted`,
+        [budgetId, commandId ?? null, head.version, head.hash, ...cols, first.seq, last.seq],
+      );
+      inserted = (r.rows[0] as { inserted: number }).inserted;
+    } catch (err) {
+      if (isConnectionError(err)) throw err;
+      const code = (err as PgError).code;
+      // another writer inserted the same seq or command first: the careful path sorts it out
+      if (code === '23505' || code === '40001' || code === '40P01') {
+        this.knownHeads.delete(budgetId);
+        return null;
+      }
+      // anything else failed the whole statement (nothing written): the careful path reports it
+      this.knownHeads.delete(budgetId);
+      return null;
+    }
+    if (inserted !== batch.events.length) {
+      this.knownHeads.delete(budgetId);
+      return null;
+    }
+    this.rememberHead(budgetId, headAfter(batch, head));
+    return { events: batch.events, version: last.seq, duplicate: false };
   }
 
   private async headAndCommand(
@@ -467,7 +571,15 @@ export class PostgresEventStore implements Store {
         from,
       ]),
     );
-    return (r.rows as { line: string }[]).map((x) => decodeLine(x.line, `budget ${budgetId}`));
+    const events = (r.rows as { line: string }[]).map((x) => decodeLine(x.line, `budget ${budgetId}`));
+    // read to the end: remember where the stream stands, for a one-statement append
+    const last = events[events.length - 1];
+    if (last !== undefined) {
+      this.rememberHead(budgetId, { version: last.seq, hash: last.hash, recordedAt: last.recordedAt });
+    } else if (from === 1) {
+      this.rememberHead(budgetId, EMPTY_HEAD);
+    }
+    return events;
   }
 
   async head(budgetId: string): Promise<StreamHead> {

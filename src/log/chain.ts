@@ -1,12 +1,19 @@
 /**
- * Hash-chain checks that work on byte ranges read in parallel. Each range records, per budget,
- * the first and last event it holds and checks the links between the events inside it; the
- * ranges of a file are then joined in order ({@link joinChains}), checking each budget's link
- * across range boundaries and that every budget starts at `seq` 1. Together with the per-line
- * checks (contract shape, recomputed hash) this is the contract's verification, the same
- * checks `ipb verify` makes one line after another.
+ * The hash-chain checks of the log contract, in one place for every reader: `seq` runs 1, 2,
+ * 3... per budget, each `prevHash` is the previous `hash` of its budget, `recordedAt` never goes
+ * back. {@link ChainChecker} applies them line after line (one reader, the whole file);
+ * {@link RangeChainBuilder} applies them inside one byte range read by a worker, and
+ * {@link joinChains} stitches the ranges of a file together in order, checking each budget's
+ * link across range boundaries and its start at `seq` 1. `ipb verify`, `ipb balances`, the
+ * other replaying commands and `ipb outcomes` all use these functions, so a break is named with
+ * the same words whichever reader (and however many workers) found it.
+ *
+ * The order of the checks on one line is fixed: the line's own checks first (JSON, contract
+ * shape, then its recomputed `hash`), then its link to the budget's previous event.
  */
 import { GENESIS_HASH } from '../events/envelope.js';
+import { hashOfLine } from './hash.js';
+import type { RawLine } from './reader.js';
 
 /** One end of a budget's run of events inside a range. */
 export interface ChainEnd {
@@ -23,7 +30,11 @@ export interface ChainBreak {
   readonly line: number;
   readonly budgetId: string;
   readonly seq: number;
+  /** Why, naming lines inside the range ({@link joinChains} names them in the file). */
   readonly reason: string;
+  /** The two events that do not link (lines inside the range), when the break is between two. */
+  readonly prev?: ChainEnd;
+  readonly next?: ChainEnd;
 }
 
 /** The chain facts of one range. */
@@ -40,7 +51,36 @@ export interface RangeChainJson {
   readonly breaks: readonly ChainBreak[];
 }
 
-const short = (h: string): string => `${h.slice(0, 12)}...`;
+/** The first 12 hex digits of a hash and an ellipsis, as messages show hashes. */
+export const short = (h: string): string => `${h.slice(0, 12)}...`;
+
+/**
+ * Why a line's `hash` does not hold: it does not recompute, or the line has no canonical JSON
+ * form. Null when it holds. With the line's text, the hash comes from the text itself when it is
+ * already canonical ({@link hashOfLine}).
+ */
+export function hashProblem(raw: RawLine, text?: string): string | null {
+  const hash = raw['hash'] as string;
+  let actual: string;
+  try {
+    actual = hashOfLine(raw, text);
+  } catch (e) {
+    return `the line has no canonical JSON form (${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (actual === hash) return null;
+  return `hash ${short(hash)} does not match the line's contents (they hash to ${short(actual)}): the line was changed after it was sealed`;
+}
+
+/** The chain end of a decoded line (its `seq`, `prevHash`, `hash`, `recordedAt`) at `line`. */
+export function chainEndOf(raw: RawLine, line: number): ChainEnd {
+  return {
+    seq: raw['seq'] as number,
+    prevHash: raw['prevHash'] as string,
+    hash: raw['hash'] as string,
+    recordedAt: raw['recordedAt'] as string,
+    line,
+  };
+}
 
 /**
  * Why `next` cannot follow `prev` in a budget's chain, or null when it can: `seq` one more,
@@ -78,6 +118,68 @@ export function startProblem(budgetId: string, first: ChainEnd): string | null {
   return null;
 }
 
+/** Where a budget's chain stands after the lines read so far. */
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
+  readonly recordedAt: string;
+  /** Line of the budget's last event. */
+  readonly line: number;
+  /** Line of the budget's first event. */
+  readonly firstLine: number;
+}
+
+/** A problem found on one line: the line (1-based), its budget and `seq`, and why. */
+export interface LineProblemAt {
+  readonly line: number;
+  readonly budgetId: string;
+  readonly seq: number;
+  readonly reason: string;
+}
+
+/**
+ * Checks each budget's chain line after line, one reader over a whole file: the recomputed
+ * `hash` (unless `hashes` is false), then the link to the budget's previous event
+ * ({@link startProblem}, {@link linkProblem}). Holds one small entry per budget, never the events.
+ */
+export class ChainChecker {
+  private readonly heads = new Map<string, ChainHead & { readonly prevHash: string }>();
+
+  constructor(private readonly hashes = true) {}
+
+  /**
+   * Checks one line whose envelope has already been decoded (`text`: the line as written, when
+   * at hand); returns the problem or null.
+   */
+  check(line: number, raw: RawLine, text?: string): LineProblemAt | null {
+    const budgetId = raw['budgetId'] as string;
+    const end = chainEndOf(raw, line);
+    const at = (reason: string): LineProblemAt => ({ line, budgetId, seq: end.seq, reason });
+    if (this.hashes) {
+      const bad = hashProblem(raw, text);
+      if (bad !== null) return at(bad);
+    }
+    const head = this.heads.get(budgetId);
+    const reason =
+      head === undefined ? startProblem(budgetId, end) : linkProblem(budgetId, head, head.line, end);
+    if (reason !== null) return at(reason);
+    this.heads.set(budgetId, {
+      seq: end.seq,
+      prevHash: end.prevHash,
+      hash: end.hash,
+      recordedAt: end.recordedAt,
+      line,
+      firstLine: head?.firstLine ?? line,
+    });
+    return null;
+  }
+
+  /** The chain head of every budget seen so far. */
+  budgets(): ReadonlyMap<string, ChainHead> {
+    return this.heads;
+  }
+}
+
 /** Collects the chain facts of one range, event by event in line order. */
 export class RangeChainBuilder {
   private readonly chain: RangeChain = { budgets: new Map(), breaks: [] };
@@ -89,10 +191,11 @@ export class RangeChainBuilder {
       this.chain.budgets.set(budgetId, { first: end, last: end });
       return null;
     }
-    const reason = linkProblem(budgetId, x.last, x.last.line, end);
+    const prev = x.last;
+    const reason = linkProblem(budgetId, prev, prev.line, end);
     x.last = end;
     if (reason === null) return null;
-    const b = { line: end.line, budgetId, seq: end.seq, reason };
+    const b = { line: end.line, budgetId, seq: end.seq, reason, prev, next: end };
     this.chain.breaks.push(b);
     return b;
   }
@@ -149,8 +252,14 @@ export function joinChains(ranges: ReadonlyArray<{ chain: RangeChain; lineOffset
   >();
   for (const [range, { chain, lineOffset }] of ranges.entries()) {
     const at = (b: ChainBreak): JoinedBreak => ({
-      ...b,
       line: b.line + lineOffset,
+      budgetId: b.budgetId,
+      seq: b.seq,
+      // the reason again, naming the earlier event's line in the file, not in the range
+      reason:
+        b.prev === undefined || b.next === undefined
+          ? b.reason
+          : (linkProblem(b.budgetId, b.prev, b.prev.line + lineOffset, b.next) ?? b.reason),
       range,
       rangeLine: b.line,
     });
