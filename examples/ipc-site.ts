@@ -274,6 +274,7 @@ function personCommands(p: Person, index: number, months: number): Command[] {
     } as Command);
   };
   const co = coordinator(p.site);
+  const person: Actor = { id: p.personRef, role: 'holder' };
   run('OpenBudget', co, `2024-03-${day}T09:00:00.000Z`, {
     personRef: p.personRef,
     site: p.site,
@@ -285,6 +286,11 @@ function personCommands(p: Person, index: number, months: number): Command[] {
     referredAt: `2024-02-${day}T10:00:00.000Z`,
   });
   const totals = streamTotals(p);
+  if (p.streams.includes('contribution')) {
+    run('AssessContribution', finance('social-care', p.site), `2024-03-${day}T10:30:00.000Z`, {
+      amount: totals.get('contribution') ?? Money.zero,
+    });
+  }
   for (const s of p.streams) {
     const amount = totals.get(s) ?? Money.zero;
     if (amount.isPositive())
@@ -294,16 +300,18 @@ function personCommands(p: Person, index: number, months: number): Command[] {
         stage: 'indicative',
       });
   }
-  if (p.streams.includes('contribution')) {
-    run('AssessContribution', finance('social-care', p.site), `2024-03-${day}T11:30:00.000Z`, {
-      amount: totals.get('contribution') ?? Money.zero,
-    });
-  }
   run('ProposePlan', co, `2024-03-${day}T14:00:00.000Z`, { planVersion: 1, lines: [...p.lines] });
-  run('AgreePlan', co, `2024-03-${pad(Number(day) + 5)}T12:00:00.000Z`, {
-    planVersion: 1,
-    agreedOn: `2024-03-${pad(Number(day) + 5)}`,
-  });
+  // plans are agreed by the person; where a person cannot agree, the coordinator agrees in their best interests
+  const bestInterests = p.cohort === 'learning-disabilities' && index % 2 === 0;
+  const agree = (at: string, planVersion: number, agreedOn: string) =>
+    bestInterests
+      ? run('AgreePlanInBestInterests', co, at, {
+          planVersion,
+          agreedOn,
+          bestInterestsReason: 'assessed as lacking capacity to agree the plan; family consulted',
+        })
+      : run('AgreePlan', person, at, { planVersion, agreedOn });
+  agree(`2024-03-${pad(Number(day) + 5)}T12:00:00.000Z`, 1, `2024-03-${pad(Number(day) + 5)}`);
   for (const s of p.streams) {
     const amount = totals.get(s) ?? Money.zero;
     if (amount.isPositive())
@@ -379,10 +387,7 @@ function personCommands(p: Person, index: number, months: number): Command[] {
         lines,
       });
       const agreedDay = pad(27 + (index % 2));
-      run('AgreePlan', co, `${ym}-${agreedDay}T16:00:00.000Z`, {
-        planVersion: version,
-        agreedOn: `${ym}-${agreedDay}`,
-      });
+      agree(`${ym}-${agreedDay}T16:00:00.000Z`, version, `${ym}-${agreedDay}`);
       const first = lines[0];
       if (first !== undefined) {
         const extra = Money.fromPence(first.amount.toPence() / 11n);
@@ -427,6 +432,7 @@ function personCommands(p: Person, index: number, months: number): Command[] {
       amount: Money.of('150.00'),
       reason: 'surplus',
       noticeRef: `notice-${p.budgetId}`,
+      deadline: `${month(months - 1)}-28`,
     });
   }
   return commands;

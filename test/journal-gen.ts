@@ -129,7 +129,8 @@ export function generateLog(seed: number, targetEvents: number, budgets?: number
     b.plans += 1;
     const planVersion = b.plans;
     send(b, 'ProposePlan', coord, { planVersion, lines });
-    if (chance(0.85)) send(b, 'AgreePlan', coord, { planVersion, agreedOn: today(b) });
+    if (chance(0.85))
+      send(b, 'AgreePlan', { id: `person-${b.id}`, role: 'holder' }, { planVersion, agreedOn: today(b) });
     else send(b, 'RejectPlan', coord, { planVersion, reason: 'not affordable' });
   };
   for (const b of specs) {
@@ -161,6 +162,7 @@ export function generateLog(seed: number, targetEvents: number, budgets?: number
           amount: pence(50_000),
           reason: 'death',
           noticeRef: `n-${n}`,
+          deadline: '2027-12-31',
         });
       else if (chance(0.03))
         send(b, 'AllocateFunding', finance, { stream: pick(b.streams), amount: pence(100), stage: 'agreed' });
@@ -223,6 +225,7 @@ export function generateLog(seed: number, targetEvents: number, budgets?: number
           amount: pence(60_000),
           reason: pick(['surplus', 'plan-change', 'misuse'] as const),
           noticeRef: `notice-${n}`,
+          deadline: '2027-12-31',
         },
         backdate,
       );

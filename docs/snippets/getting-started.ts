@@ -31,6 +31,7 @@ export function gettingStarted(): string {
   // #region record
   const coordinator: Actor = { id: 'coord-1', role: 'coordinator' };
   const finance: Actor = { id: 'icb-finance-1', role: 'finance' };
+  const person: Actor = { id: 'person-7', role: 'holder' };
   const ledger = new Ledger();
   ledger.recordOrThrow(
     command('OpenBudget', coordinator, '01', {
@@ -71,7 +72,7 @@ export function gettingStarted(): string {
       ],
     }),
   );
-  ledger.recordOrThrow(command('AgreePlan', coordinator, '04', { planVersion: 1, agreedOn: '2025-04-04' }));
+  ledger.recordOrThrow(command('AgreePlan', person, '04', { planVersion: 1, agreedOn: '2025-04-04' }));
   ledger.recordOrThrow(
     command('RecordSpend', finance, '28', {
       spendId: 'inv-0428',

@@ -51,6 +51,12 @@ export function auditTable(entries: readonly AuditEntry[]): string {
   return textTable(['seq', 'occurred', 'recorded', 'who', 'what', ...streams.map((s) => `>${s} left`)], rows);
 }
 
+const EXPLANATION = {
+  unexplained: 'unexplained',
+  explained: 'explained by the coordinator',
+  'exception-approved': 'exception approved by the commissioner',
+} as const;
+
 /** One line per flag. */
 export function flagsText(flags: readonly Flag[]): string {
   if (flags.length === 0) return 'no flags';
@@ -58,9 +64,13 @@ export function flagsText(flags: readonly Flag[]): string {
     .map((f) => {
       switch (f.kind) {
         case 'overspend-line':
-          return `${f.budgetId}: line ${f.lineId} overspent by ${f.over.format()} (budgeted ${f.budgeted.format()}, spent ${f.spent.format()})`;
+          return `${f.budgetId}: line ${f.lineId} overspent by ${f.over.format()} (budgeted ${f.budgeted.format()}, spent ${f.spent.format()}; ${EXPLANATION[f.explanation]})`;
         case 'overspend-stream':
-          return `${f.budgetId}: ${f.stream} overspent by ${f.over.format()} (allocated ${f.allocated.format()}, spent and reclaimed ${f.used.format()})`;
+          return `${f.budgetId}: ${f.stream} overspent by ${f.over.format()} (allocated ${f.allocated.format()}, spent and reclaimed ${f.used.format()}; ${EXPLANATION[f.explanation]})`;
+        case 'direct-payment-suspended':
+          return `${f.budgetId}: direct payments suspended, nothing is paid in (${f.reason})`;
+        case 'direct-payment-stopped':
+          return `${f.budgetId}: direct payments stopped, nothing is paid in and the holder no longer spends from them (${f.reason})`;
         case 'off-plan':
           return `${f.budgetId}: off-plan spend ${f.spendId} of ${f.amount.format()} on line ${f.lineId} dated ${f.spentOn} (${f.problem})`;
         case 'review-overdue':

@@ -18,10 +18,12 @@
 import type { Pool as PgPool } from 'pg';
 import { decodeEvent, type LedgerEvent, type PendingEvent } from '../events/envelope.js';
 import { EMPTY_HEAD, checkBatch, fromVersionOf, limitOf, sealBatch, type HeadInfo } from './append.js';
+import { fingerprintOfEvents } from '../budget/fingerprint.js';
 import {
   DEFAULT_READ_LIMIT,
   StoreError,
   VersionConflict,
+  checkSameCommand,
   type AppendResult,
   type Checkpoint,
   type ExpectedVersion,
@@ -70,7 +72,7 @@ export interface PostgresStoreOptions {
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Version of the table layout that {@link PostgresEventStore.migrate} creates. */
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /** The statements of each migration, for schema `s` (already quoted). */
 function migrations(s: string): ReadonlyArray<readonly string[]> {
@@ -113,6 +115,11 @@ function migrations(s: string): ReadonlyArray<readonly string[]> {
          saved_at   timestamptz NOT NULL DEFAULT now(),
          CONSTRAINT projections_pkey PRIMARY KEY (name)
        )`,
+    ],
+    [
+      // the fingerprint of the command behind each command id (see fingerprintOfEvents); NULL for
+      // commands stored before this column, whose fingerprint is computed from their events
+      `ALTER TABLE ${s}.commands ADD COLUMN IF NOT EXISTS fingerprint text`,
     ],
   ];
 }
@@ -180,6 +187,14 @@ interface HeadRow {
   recorded_at: string | null;
   first_seq: number | null;
   last_seq: number | null;
+  fingerprint?: string | null;
+}
+
+/** A command id as stored: its events' `seq` range and its fingerprint (null for old rows). */
+interface StoredCommand {
+  readonly first: number;
+  readonly last: number;
+  readonly fingerprint: string | null;
 }
 
 function decodeLine(line: string, where: string): LedgerEvent {
@@ -358,7 +373,8 @@ export class PostgresEventStore implements Store {
     let phase: 'read' | 'write' | 'commit' = 'read';
     try {
       const pre = await this.headAndCommand(c, budgetId, commandId);
-      if (pre.command !== null) return await this.duplicate(c, budgetId, pre.command, pre.head.version);
+      if (pre.command !== null)
+        return await this.duplicate(c, budgetId, pre.command, pre.head.version, events);
       const batch = sealBatch(budgetId, events, expected, pre.head);
       phase = 'write';
       await c.query('BEGIN');
@@ -378,8 +394,8 @@ export class PostgresEventStore implements Store {
           const first = batch.events[0] as LedgerEvent;
           const last = batch.events[batch.events.length - 1] as LedgerEvent;
           await c.query(
-            `INSERT INTO ${this.s}.commands (budget_id, command_id, first_seq, last_seq) VALUES ($1, $2, $3, $4)`,
-            [budgetId, commandId, first.seq, last.seq],
+            `INSERT INTO ${this.s}.commands (budget_id, command_id, first_seq, last_seq, fingerprint) VALUES ($1, $2, $3, $4, $5)`,
+            [budgetId, commandId, first.seq, last.seq, fingerprintOfEvents(batch.events)],
           );
         }
       } catch (err) {
@@ -389,7 +405,8 @@ export class PostgresEventStore implements Store {
         if (code === '23505' || code === '40001' || code === '40P01') {
           // another writer got there first: report where the stream is now
           const now = await this.headAndCommand(c, budgetId, commandId);
-          if (now.command !== null) return await this.duplicate(c, budgetId, now.command, now.head.version);
+          if (now.command !== null)
+            return await this.duplicate(c, budgetId, now.command, now.head.version, events);
           if (expected.kind === 'any') return 'retry';
           throw new VersionConflict(budgetId, expected, now.head.version);
         }
@@ -413,9 +430,9 @@ export class PostgresEventStore implements Store {
     c: PgClientLike,
     budgetId: string,
     commandId: string | undefined,
-  ): Promise<{ head: HeadInfo; command: readonly [number, number] | null }> {
+  ): Promise<{ head: HeadInfo; command: StoredCommand | null }> {
     const r = await c.query(
-      `SELECT h.seq, h.hash, h.recorded_at, k.first_seq, k.last_seq
+      `SELECT h.seq, h.hash, h.recorded_at, k.first_seq, k.last_seq, k.fingerprint
          FROM (SELECT 1) AS one
          LEFT JOIN LATERAL (SELECT seq, hash, recorded_at FROM ${this.s}.events
                              WHERE budget_id = $1 ORDER BY seq DESC LIMIT 1) AS h ON true
@@ -428,21 +445,36 @@ export class PostgresEventStore implements Store {
         ? EMPTY_HEAD
         : { version: row.seq, hash: row.hash as string, recordedAt: row.recorded_at };
     const command =
-      row.first_seq === null || row.last_seq === null ? null : ([row.first_seq, row.last_seq] as const);
+      row.first_seq === null || row.last_seq === null
+        ? null
+        : { first: row.first_seq, last: row.last_seq, fingerprint: row.fingerprint ?? null };
     return { head, command };
   }
 
+  /** The original events of a repeated command id, after checking it is the same command. */
   private async duplicate(
     c: PgClientLike,
     budgetId: string,
-    [first, last]: readonly [number, number],
+    command: StoredCommand,
     version: number,
+    incoming: readonly PendingEvent[],
   ): Promise<AppendResult> {
     const r = await c.query(
       `SELECT line FROM ${this.s}.events WHERE budget_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq`,
-      [budgetId, first, last],
+      [budgetId, command.first, command.last],
     );
     const events = (r.rows as { line: string }[]).map((x) => decodeLine(x.line, `budget ${budgetId}`));
+    const commandId = events[0]?.commandId;
+    if (commandId !== undefined) {
+      // a command stored before the fingerprint column: computed from its events
+      checkSameCommand(
+        budgetId,
+        commandId,
+        events,
+        incoming,
+        command.fingerprint ?? fingerprintOfEvents(events),
+      );
+    }
     return { events, version, duplicate: true };
   }
 
