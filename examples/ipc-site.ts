@@ -9,6 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import {
   Ledger,
+  accountSurplus,
   Money,
   balances,
   balancesTable,
@@ -456,7 +457,18 @@ export function ipcSiteLedger(months = 9): Ledger {
         : a.k - b.k,
   );
   const ledger = new Ledger();
-  for (const { c } of all) ledger.recordOrThrow(c);
+  for (const { c } of all) {
+    if (c.type === 'ReclaimSurplus') {
+      // a reclaim takes at most the surplus held in the person's account at the time
+      const surplus = accountSurplus(ledger.stateOf(c.budgetId), c.data.stream);
+      if (!surplus.isPositive()) continue;
+      if (c.data.amount.greaterThan(surplus)) {
+        ledger.recordOrThrow({ ...c, data: { ...c.data, amount: surplus } });
+        continue;
+      }
+    }
+    ledger.recordOrThrow(c);
+  }
   return ledger;
 }
 

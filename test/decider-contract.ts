@@ -278,14 +278,14 @@ const at = (k: number): string => {
  * Plays a scenario against a {@link Ledger}: the commands are made from the budget's state as
  * the ledger sees it (so most steps make sense), and the list of what was sent is returned.
  */
-export function play(s: Scenario): { ledger: Ledger; sent: Sent[]; outcomes: Outcome[] } {
+export function play(s: Scenario, prefix = 'b'): { ledger: Ledger; sent: Sent[]; outcomes: Outcome[] } {
   const ledger = new Ledger();
   const sent: Sent[] = [];
   const outcomes: Outcome[] = [];
   const clock = s.budgets.map(() => 0);
   const cursor = s.budgets.map(() => 0);
   let n = 0;
-  const bid = (i: number) => `b-${i}`;
+  const bid = (i: number) => `${prefix}-${i}`;
   const holder = (i: number) => ({ id: `person-${i}`, role: 'holder' });
   const actorOf = (i: number, role: (typeof ROLES)[number]) =>
     role === 'holder' ? holder(i) : { id: `${role}-1`, role };

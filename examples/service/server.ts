@@ -5,7 +5,8 @@
  *
  *   POST /commands            a command as JSON; optional `If-Match: <version>` header
  *                              201 new events, 200 a repeat (same commandId: original events),
- *                              400 bad input, 403 role not allowed, 409 conflict, 422 rule broken,
+ *                              400 bad input, 403 role not allowed, 409 conflict or command id reused,
+ *                              422 rule broken,
  *                              413 body too large, 503 store failure
  *   GET  /budgets/<id>         version (also as ETag) and balances per stream
  *   GET  /budgets/<id>/events  the budget's events as JSON
@@ -40,6 +41,8 @@ export function statusOf(error: HandlerError): number {
       return 403; // this actor may not do this
     case 'version-conflict':
       return 409; // the budget changed: reload and decide again
+    case 'command-id-reused':
+      return 409; // this commandId was used for another command: send a new id
     case 'store-failure':
       return 503; // try again later (same commandId: repeats are safe)
     default:

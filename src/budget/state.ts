@@ -102,6 +102,8 @@ export interface BudgetState {
   directPayment: DirectPaymentStatus;
   /** The reason given when direct payments were last suspended or stopped (null while active). */
   directPaymentReason: string | null;
+  /** When (`occurredAt`) direct payments were last suspended or stopped (null while active). */
+  directPaymentSince: string | null;
   representatives: Set<string>;
   /** Event ids produced by each command id, for idempotency. */
   commands: Map<string, string[]>;
@@ -149,6 +151,7 @@ export const initialState: BudgetState = freeze(
     spends: new Map(),
     directPayment: 'active',
     directPaymentReason: null,
+    directPaymentSince: null,
     representatives: new Set(),
     commands: new Map(),
     reviews: [],
@@ -374,14 +377,17 @@ export function applyEvent(
     case 'DirectPaymentSuspended':
       st.directPayment = 'suspended';
       st.directPaymentReason = e.data.reason;
+      st.directPaymentSince = e.occurredAt;
       return;
     case 'DirectPaymentResumed':
       st.directPayment = 'active';
       st.directPaymentReason = null;
+      st.directPaymentSince = null;
       return;
     case 'DirectPaymentStopped':
       st.directPayment = 'stopped';
       st.directPaymentReason = e.data.reason;
+      st.directPaymentSince = e.occurredAt;
       return;
     case 'BudgetClosed':
       st.status = 'closed';

@@ -42,10 +42,14 @@ export type Flag =
       readonly rule: string;
     }
   | {
-      /** Direct payments are suspended or stopped: no money goes in; after a stop the holder no longer spends from it. */
+      /**
+       * Direct payments are suspended (no money goes in) or stopped (no money goes in and the
+       * holder no longer spends on direct-payment lines), since `since`. The reason, free text,
+       * is in the audit trail only.
+       */
       readonly kind: 'direct-payment-suspended' | 'direct-payment-stopped';
       readonly budgetId: string;
-      readonly reason: string;
+      readonly since: string;
     }
   | {
       readonly kind: 'surplus';
@@ -189,7 +193,7 @@ export function flagsOf(budgetId: string, s: BudgetState, options: FlagOptions =
     flags.push({
       kind: s.directPayment === 'stopped' ? 'direct-payment-stopped' : 'direct-payment-suspended',
       budgetId,
-      reason: s.directPaymentReason ?? '',
+      since: s.directPaymentSince ?? '',
     });
   }
   if (options.onDate !== undefined && s.status === 'open') {

@@ -68,9 +68,9 @@ export function flagsText(flags: readonly Flag[]): string {
         case 'overspend-stream':
           return `${f.budgetId}: ${f.stream} overspent by ${f.over.format()} (allocated ${f.allocated.format()}, spent and reclaimed ${f.used.format()}; ${EXPLANATION[f.explanation]})`;
         case 'direct-payment-suspended':
-          return `${f.budgetId}: direct payments suspended, nothing is paid in (${f.reason})`;
+          return `${f.budgetId}: direct payments suspended since ${f.since}: nothing is paid into the person's account (the reason is in the audit trail)`;
         case 'direct-payment-stopped':
-          return `${f.budgetId}: direct payments stopped, nothing is paid in and the holder no longer spends from them (${f.reason})`;
+          return `${f.budgetId}: direct payments stopped since ${f.since}: nothing is paid in, and the holder or representative no longer spends on direct-payment lines (the reason is in the audit trail)`;
         case 'off-plan':
           return `${f.budgetId}: off-plan spend ${f.spendId} of ${f.amount.format()} on line ${f.lineId} dated ${f.spentOn} (${f.problem})`;
         case 'review-overdue':
