@@ -47,7 +47,13 @@ describe('who may do what', () => {
       .then(['SpendRecorded']);
     given(...fundedBudget())
       .when(c.spend('s1', 'physio', '10.00', actors.holder))
-      .thenRefused('role-not-allowed');
+      .thenRefused('role-not-allowed', (e) => {
+        // the holder may record spend in general: the notional line is why not here, and it says so
+        expect(e.message).toBe(
+          'a holder may not record spend on a notional line; on such a line: coordinator, commissioner, finance',
+        );
+        expect(e.code === 'role-not-allowed' && e.option).toBe('notional');
+      });
   });
 
   it('a holder may only act on their own budget', () => {

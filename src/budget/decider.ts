@@ -4,7 +4,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { EventDataMap, EventType, PlanLine } from '../events/data.js';
 import { outcomeItemsProblem } from '../events/data.js';
 import type { EventMeta, PendingEvent, PendingEventOf } from '../events/envelope.js';
-import { STREAMS, type Stream } from '../events/primitives.js';
+import { STREAMS, type ManagementOption, type Stream } from '../events/primitives.js';
 import { formatIssue, issuesOf } from '../events/report.js';
 import { unsafeInputIssue, unknownFieldIssue } from '../events/strict.js';
 import { currentVersion } from '../events/upcast.js';
@@ -138,14 +138,25 @@ function checkLines(state: BudgetState, lines: readonly PlanLine[]): LedgerError
 /** The role rule, with the line's management option for spend commands. */
 function roleCheck(command: Command, state: BudgetState): LedgerError | null {
   const role = command.actor.role;
-  let allowed = COMMAND_ROLES[command.type];
+  const byCommand = COMMAND_ROLES[command.type];
+  let allowed = byCommand;
+  let option: ManagementOption | undefined;
   if (command.type === 'RecordSpend' || command.type === 'ReverseSpend') {
-    const option =
+    option =
       command.type === 'RecordSpend'
         ? planOn(state.plans, command.data.spentOn)?.lines.find((l) => l.lineId === command.data.lineId)
             ?.option
         : state.spends.get(command.data.spendId)?.option;
-    if (option !== undefined) allowed = allowed.filter((r) => SPEND_ROLES[option].includes(r));
+    const lineOption = option;
+    if (lineOption !== undefined) allowed = allowed.filter((r) => SPEND_ROLES[lineOption].includes(r));
+  }
+  if (option !== undefined && byCommand.includes(role) && !allowed.includes(role)) {
+    // the role may do this in general: the line's management option is why it cannot here
+    return ledgerError(
+      'role-not-allowed',
+      `${role === 'auditor' ? 'an' : 'a'} ${role} may not ${describeCommand(command.type)} on a ${option} line; on such a line: ${allowed.join(', ') || 'nobody'}`,
+      { role, command: command.type, allowed, option },
+    );
   }
   if (!allowed.includes(role)) {
     return ledgerError(

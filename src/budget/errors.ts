@@ -1,4 +1,4 @@
-import type { Role, Stream } from '../events/primitives.js';
+import type { ManagementOption, Role, Stream } from '../events/primitives.js';
 import type { CommandType } from './commands.js';
 
 /**
@@ -19,6 +19,8 @@ export type LedgerError =
       readonly role: Role;
       readonly command: CommandType;
       readonly allowed: readonly Role[];
+      /** The line's management option, when it is why this role cannot act on the line. */
+      readonly option?: ManagementOption;
     }
   | {
       readonly code: 'not-your-budget';
