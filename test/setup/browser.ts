@@ -26,7 +26,10 @@ export async function launchChromium(): Promise<Browser> {
     path = found.path;
     extra = found.args;
   }
-  // the npm build brings its own flags; its headless mode flag replaces ours
+  // the npm build brings its own flags (made for serverless functions); its headless mode flag
+  // replaces ours, and its --single-process is left out: in one process, closing a browser
+  // context closes the whole browser, and the tests open and close many
+  extra = extra.filter((a) => a !== '--single-process');
   const args = [
     ...FLAGS.filter((f) => !(f === '--headless' && extra.some((a) => a.startsWith('--headless')))),
     ...extra,
