@@ -17,6 +17,7 @@ import {
   parallelOptionsOf,
   printOut,
   replayLogFile,
+  checkLogFile,
   runAction,
   warnSkipped,
   withLogOptions,
@@ -80,6 +81,7 @@ export function registerFlags(program: Command): void {
       // Flags need each budget's whole state, folded on this thread. When the log is big enough,
       // worker threads check every line (decode, hash, chain) at the same time, so this thread
       // skips recomputing hashes; the first bad line they find is the one reported.
+      await checkLogFile(log); // a missing file, a directory or an empty file: a usage error, not a crash
       const parallel = opts.workers !== 1 && (await planRanges(log, parallelOptionsOf(opts))) !== null;
       let r: Awaited<ReturnType<typeof replayLogFile>>;
       if (!parallel) {
