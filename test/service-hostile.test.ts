@@ -290,7 +290,8 @@ describe('hostile requests against the started service', () => {
       refused += 1;
       byCategory.set(x.category, (byCategory.get(x.category) ?? 0) + 1);
       const leak = leakIn(a.text);
-      if (leak !== null || /person-south|b-3/.test(a.text)) leaks.push(`${what}: ${leak ?? a.text}`);
+      if (leak !== null || /person-south|(?<![\w-])b-3(?![\w-])/.test(a.text))
+        leaks.push(`${what}: ${leak ?? a.text}`);
       if (x.sameAs !== undefined) {
         const n = await x.sameAs();
         expect(a.status, what).toBe(n.status);
