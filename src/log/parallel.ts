@@ -30,7 +30,7 @@ import {
   type RangeTask,
 } from './range.js';
 import { LogReadError, recordOfLine, type LineError } from './reader.js';
-import { manifestMismatch, type VerifyError, type VerifyResult } from './verify.js';
+import { invalidManifest, manifestMismatch, type VerifyError, type VerifyResult } from './verify.js';
 
 /** Default smallest byte range worth a thread of its own: 32 MiB (a thread costs about that much reading to start and warm up). */
 export const DEFAULT_MIN_RANGE_BYTES = 32 * 1_048_576;
@@ -214,21 +214,7 @@ export async function verifyLogParallel(
   if (tasks === null) return null;
   const manifestPath = options.manifest === false ? null : (options.manifest ?? manifestPathOf(path));
   const read: ManifestRead = manifestPath === null ? { kind: 'absent' } : await readManifest(manifestPath);
-  if (read.kind === 'invalid') {
-    return {
-      ok: false,
-      events: 0,
-      budgets: 0,
-      skipped: 0,
-      firstError: {
-        line: null,
-        budgetId: null,
-        seq: null,
-        reason: `the manifest ${read.path} cannot be used: ${read.problem}`,
-      },
-      manifest: { path: read.path, ok: false },
-    };
-  }
+  if (read.kind === 'invalid') return invalidManifest(read);
   const manifest = read.kind === 'ok' ? read.manifest : null;
   const sha = manifest === null ? null : sha256OfFile(path);
   sha?.catch(() => undefined);

@@ -204,7 +204,8 @@ export interface VerifyOptions extends ReadLogOptions {
   readonly manifest?: string | false;
 }
 
-function invalidManifest(read: Extract<ManifestRead, { kind: 'invalid' }>): VerifyResult {
+/** The verdict on a log whose manifest cannot be read or parsed. */
+export function invalidManifest(read: Extract<ManifestRead, { kind: 'invalid' }>): VerifyResult {
   return {
     ok: false,
     events: 0,
