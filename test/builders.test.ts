@@ -125,7 +125,10 @@ describe('loadBudget / budgetView', () => {
         },
       ],
     }),
-    commands.agreePlan(m('g', '04'), { planVersion: 1, agreedOn: '2025-04-04' }),
+    commands.agreePlan(m('g', '04', { id: 'p-1', role: 'holder' }), {
+      planVersion: 1,
+      agreedOn: '2025-04-04',
+    }),
     commands.recordSpend(m('s', '05'), {
       spendId: 's-1',
       lineId: 'pa',
