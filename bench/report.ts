@@ -260,7 +260,7 @@ function verdict(t: TargetCheck | null): string {
 export function resultsMarkdown(r: BenchResults): string {
   const m = r.machine;
   const lines = [
-    `Run on ${r.date.slice(0, 10)} (${r.date}), ${r.quick ? '**quick run** (`--quick`)' : 'full run'}: ` +
+    `Run on ${r.date.slice(0, 10)} (${r.date}), ${r.quick ? '**quick run** (`--quick`)' : r.log.events >= 1_000_000 ? 'full run' : `**reduced run** (${r.log.events.toLocaleString('en-GB')} events, not the full run's 1,000,000)`}: ` +
       `${r.log.events.toLocaleString('en-GB')} events in ${r.log.budgets.toLocaleString('en-GB')} budgets ` +
       `(${(r.log.bytes / 1e6).toFixed(0)} MB, seed ${r.log.seed}), median of ${r.runs} runs per path, ` +
       `${r.isolated ? 'each run in its own process' : 'all runs in one process'}.`,
