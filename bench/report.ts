@@ -260,7 +260,7 @@ function verdict(t: TargetCheck | null): string {
 export function resultsMarkdown(r: BenchResults): string {
   const m = r.machine;
   const lines = [
-    `Run on ${r.date.slice(0, 10)} (${r.date}), ${r.quick ? '**quick run** (`--quick`)' : 'full run'}: ` +
+    `Run on ${r.date.slice(0, 10)} (${r.date}), ${r.quick ? '**quick run** (`--quick`)' : r.log.events >= 1_000_000 ? 'full run' : `**reduced run** (${r.log.events.toLocaleString('en-GB')} events, not the full run's 1,000,000)`}: ` +
       `${r.log.events.toLocaleString('en-GB')} events in ${r.log.budgets.toLocaleString('en-GB')} budgets ` +
       `(${(r.log.bytes / 1e6).toFixed(0)} MB, seed ${r.log.seed}), median of ${r.runs} runs per path, ` +
       `${r.isolated ? 'each run in its own process' : 'all runs in one process'}.`,
@@ -297,8 +297,61 @@ export function resultsMarkdown(r: BenchResults): string {
   lines.push(
     '',
     `Peak RSS is the whole process's (${r.rows[0]?.rssSource ?? 'time -v'}), Node's own ~40 MB and the library's code included.`,
+    '',
+    ...targetsMarkdown(r),
   );
   return lines.join('\n');
+}
+
+/** The targets of issue 16, one row each, in the order the issue states them. */
+export const ISSUE_TARGETS: ReadonlyArray<{ readonly path: PathName; readonly target: string }> = [
+  { path: 'balances', target: '`ipb balances` with hashes >= 0.50 x the ceiling, every core' },
+  { path: 'verify', target: '`ipb verify` >= 0.50 x the ceiling, every core' },
+  { path: 'balances-1', target: '`ipb balances` with hashes >= 0.30 x the ceiling, one core' },
+  { path: 'verify-1', target: '`ipb verify` >= 0.30 x the ceiling, one core' },
+  { path: 'balances-wide', target: 'peak RSS <= 200 MB for `ipb balances` at 25,000 budgets' },
+  { path: 'commands', target: 'in-memory commands >= 50,000/s' },
+  { path: 'pg-writers', target: 'PostgreSQL, 16 writers >= 5,000 events/s, none lost' },
+  { path: 'peer-hledger', target: '>= 5 x the speed of `hledger bal` on the same log' },
+  { path: 'peer-ledger', target: '>= 10 x the speed of `ledger bal` on the same log' },
+];
+
+/**
+ * The verdict on each target of issue 16, from the rows of this run: met, missed, or not
+ * checked (the row was not run, or, for memory, the wide log had fewer than 25,000 budgets).
+ */
+export function targetsMarkdown(r: BenchResults): string[] {
+  const lines = [
+    "Issue 16's targets in this run:",
+    '',
+    '| target | row | result | verdict |',
+    '|---|---|---|---|',
+  ];
+  for (const { path, target } of ISSUE_TARGETS) {
+    const row = r.rows.find((x) => x.path === path);
+    const skipped = r.skipped.find((x) => x.path === path);
+    if (row === undefined || row.target === null) {
+      lines.push(`| ${target} | ${path} | - | not checked: ${skipped?.reason ?? 'not run'} |`);
+      continue;
+    }
+    let met = row.target.met;
+    let note = row.target.note;
+    const budgets = r.wideLog?.budgets ?? r.log.budgets;
+    if (path === 'balances-wide') {
+      note = `${note} on ${budgets.toLocaleString('en-GB')} budgets, --workers ${r.workers}`;
+      if (budgets < 25_000) met = null;
+    }
+    const word =
+      met === true
+        ? '**met**'
+        : met === false
+          ? '**missed**'
+          : path === 'balances-wide' && budgets < 25_000
+            ? 'not checked (fewer than 25,000 budgets)'
+            : 'not checked';
+    lines.push(`| ${target} | ${path} | ${note} | ${word} |`);
+  }
+  return lines;
 }
 
 /** Markers around the generated part of docs/performance.md. */

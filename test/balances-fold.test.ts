@@ -11,6 +11,7 @@ import {
   Money,
   balances,
   balancesJson,
+  balancesJsonPieces,
   type LedgerEvent,
   type PendingEvent,
   type TimeFilter,
@@ -28,12 +29,18 @@ function filterAt(events: readonly LedgerEvent[], pick: number, kind: number): T
   return { asOf: e.occurredAt, knownAt: e.recordedAt };
 }
 
+/**
+ * How a part's fold reaches the merge: as the fold, as its JSON (through text, as between
+ * threads), or as its JSON lines; `last`: the last part's JSON leaves its spends out.
+ */
+type Via = boolean | 'lines' | 'last';
+
 /** Folds the events cut at `cuts` into one fold per part (partial after the first), merged in order. */
 function mergedOver(
   events: readonly PendingEvent[],
   cuts: readonly number[],
   filter: TimeFilter,
-  viaJson: boolean,
+  via: Via,
 ): BalancesFold {
   const at = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((x, y) => x - y);
   const bounds = [0, ...at, events.length];
@@ -45,9 +52,10 @@ function mergedOver(
       continue;
     }
     const fold = BalancesFold.partial(filter).addAll(part);
-    whole.merge(
-      viaJson ? (JSON.parse(JSON.stringify(fold.toJson())) as ReturnType<BalancesFold['toJson']>) : fold,
-    );
+    const last = i + 2 === bounds.length;
+    if (via === 'lines' || (via === 'last' && last)) whole.merge(fold.toJsonLines({ last: via === 'last' }));
+    else if (via === false) whole.merge(fold);
+    else whole.merge(JSON.parse(JSON.stringify(fold.toJson())) as ReturnType<BalancesFold['toJson']>);
   }
   return whole;
 }
@@ -59,7 +67,10 @@ describe('BalancesFold', () => {
         const events = h.ledger.events();
         const filter = filterAt(events, pick, kind);
         const fold = new BalancesFold(filter).addAll(events);
-        expect(json(fold.report())).toBe(JSON.stringify(balancesJson(balances(events, filter))));
+        const expected = JSON.stringify(balancesJson(balances(events, filter)));
+        expect(json(fold.report())).toBe(expected);
+        // what `ipb balances --json` writes, a few budgets at a time: the same text
+        expect([...balancesJsonPieces(fold.eachBudget(), 1 + (pick % 3))].join('')).toBe(expected);
         const first = events[0]?.budgetId;
         if (first !== undefined) {
           expect(json(fold.report(first))).toBe(
@@ -92,11 +103,11 @@ describe('BalancesFold', () => {
         fc.array(fc.nat(), { maxLength: 4 }),
         fc.integer({ min: 0, max: 3 }),
         fc.nat(),
-        fc.boolean(),
-        (h, cuts, kind, pick, viaJson) => {
+        fc.constantFrom<Via>(false, true, 'lines', 'last'),
+        (h, cuts, kind, pick, via) => {
           const events = h.ledger.events();
           const filter = filterAt(events, pick, kind);
-          expect(json(mergedOver(events, cuts, filter, viaJson).report())).toBe(
+          expect(json(mergedOver(events, cuts, filter, via).report())).toBe(
             json(new BalancesFold(filter).addAll(events).report()),
           );
         },
@@ -165,14 +176,85 @@ describe('BalancesFold', () => {
     // cut anywhere, twice: the partial folds merged in order give the same report
     for (let a = 0; a <= events.length; a++) {
       for (let b = a; b <= events.length; b++) {
-        expect(json(mergedOver(events, [a, b], {}, (a + b) % 2 === 0).report()), `cuts ${a}, ${b}`).toBe(
-          json(report),
-        );
+        for (const via of [false, true, 'lines', 'last'] as const) {
+          expect(json(mergedOver(events, [a, b], {}, via).report()), `cuts ${a}, ${b} (${via})`).toBe(
+            json(report),
+          );
+        }
       }
     }
     const health = report.budgets[0]?.streams.find(([s]) => s === 'health')?.[1];
     // s1 reversed once (10.01 back), s2 recorded twice then reversed (the later split back), s1 again
     expect(health?.spent.toString()).toBe('6.00');
     expect(health?.remaining.toString()).toBe('986.50');
+  });
+
+  it('keeps every size of spend and sum exact: one, two and three parts, past 2^29 and 2^23 pence, past 2^63 pence', () => {
+    const base = {
+      budgetId: 'b-big',
+      occurredAt: '2024-05-01T10:00:00.000Z',
+      recordedAt: '2024-05-01T10:00:00.000Z',
+      actor: { id: 'c', role: 'coordinator' },
+      v: 1,
+    } as const;
+    let n = 0;
+    const ev = (type: string, data: unknown): PendingEvent =>
+      ({
+        ...base,
+        eventId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+        type,
+        data,
+      }) as PendingEvent;
+    const spend = (spendId: string, parts: Record<string, string>): PendingEvent => {
+      const split = Object.fromEntries(Object.entries(parts).map(([s, a]) => [s, Money.of(a)]));
+      return ev('SpendRecorded', {
+        spendId,
+        lineId: 'l1',
+        amount: Object.values(split).reduce((x, y) => x.plus(y), Money.zero),
+        spentOn: '2024-05-01',
+        payee: 'p',
+        evidenceRef: 'e',
+        purpose: 'unspecified',
+        split,
+      });
+    };
+    // 2^63 pence is 92233720368547758.08: two of these allocations go past a 64-bit sum
+    const huge = '92233720368547758.07';
+    const spends: Array<[string, Record<string, string>]> = [
+      ['one-small', { health: '5368709.11' }], // 2^29 - 1 pence
+      ['one-big', { health: '5368709.12' }], // 2^29 pence
+      ['two-small', { health: '83886.07', 'social-care': '0.01' }], // 2^23 - 1 pence
+      ['two-big', { health: '0.00', 'social-care': '83886.08' }], // 2^23 pence
+      ['three', { health: '1.00', 'social-care': '2.00', contribution: '3.00' }],
+      ['over', { contribution: huge }],
+    ];
+    const events: PendingEvent[] = [
+      ev('BudgetOpened', {
+        personRef: 'p',
+        site: 's',
+        cohort: 'other',
+        basis: 'joint',
+        streams: ['health', 'social-care', 'contribution'],
+        periodStart: '2024-04-01',
+        periodEnd: '2025-03-31',
+      }),
+      ev('FundingAllocated', { stream: 'contribution', amount: Money.of(huge), stage: 'agreed' }),
+      ev('FundingAllocated', { stream: 'contribution', amount: Money.of(huge), stage: 'agreed' }),
+      ev('FundingAdjusted', { stream: 'health', delta: Money.of(`-${huge}`), reason: 'r' }),
+      ev('FundingAdjusted', { stream: 'health', delta: Money.of(`-${huge}`), reason: 'r' }),
+      ...spends.map(([id, parts]) => spend(id, parts)),
+      ...spends.map(([id, parts]) => spend(`${id}-kept`, parts)),
+      ...spends.map(([id]) => ev('SpendReversed', { spendId: id, reason: 'r' })),
+    ];
+    const report = new BalancesFold().addAll(events).report();
+    expect(json(report)).toBe(JSON.stringify(balancesJson(balances(events))));
+    const contribution = report.budgets[0]?.streams.find(([s]) => s === 'contribution')?.[1];
+    expect(contribution?.allocated.toString()).toBe('184467440737095516.14');
+    expect(contribution?.spent.toString()).toBe('92233720368547761.07');
+    for (let a = 0; a <= events.length; a += 3) {
+      for (const via of [false, true, 'lines', 'last'] as const) {
+        expect(json(mergedOver(events, [a], {}, via).report()), `cut ${a} (${via})`).toBe(json(report));
+      }
+    }
   });
 });

@@ -8,7 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATHS, percentile, toolPresent } from '../bench/paths.js';
-import { DOC_END, DOC_START, resultsMarkdown, withResults, type BenchResults } from '../bench/report.js';
+import {
+  DOC_END,
+  DOC_START,
+  ISSUE_TARGETS,
+  resultsMarkdown,
+  targetsMarkdown,
+  withResults,
+  type BenchResults,
+} from '../bench/report.js';
 import { runBench } from '../bench/run.js';
 
 const databaseUrl = process.env['DATABASE_URL'];
@@ -149,6 +157,22 @@ describe('npm run bench, on 2,000 events', () => {
     expect(updated.startsWith('# Performance\n\nintro\n\n')).toBe(true);
     expect(updated.endsWith('\n\n## Findings\n')).toBe(true);
     expect(withResults(updated, 'second')).toContain(`${DOC_START}\n\nsecond\n\n${DOC_END}`);
+  });
+
+  it('gives a verdict on each target of issue 16, from the rows of the run', () => {
+    const table = targetsMarkdown(results);
+    expect(table.filter((l) => l.startsWith('| ') && !l.startsWith('| target'))).toHaveLength(
+      ISSUE_TARGETS.length,
+    );
+    expect(resultsMarkdown(results)).toContain(table.join('\n'));
+    for (const { path } of ISSUE_TARGETS) {
+      const line = table.find((l) => l.includes(`| ${path} |`));
+      const row = results.rows.find((r) => r.path === path);
+      if (row === undefined) expect(line, path).toMatch(/not checked/);
+      else if (path === 'balances-wide')
+        expect(line, path).toMatch(/not checked \(fewer than 25,000 budgets\)/);
+      else expect(line, path).toContain(row.target?.met === true ? '**met**' : '**missed**');
+    }
   });
 });
 

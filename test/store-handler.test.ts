@@ -241,6 +241,36 @@ describe('command handler: its cache of budget states', () => {
 });
 
 describe('command handler: snapshots', () => {
+  it('does not ask for the snapshot of a stream it saw shorter than the snapshot interval', async () => {
+    for (const snapshotEvery of [100, 2]) {
+      const first = new MemoryEventStore();
+      const second = new MemoryEventStore();
+      let current: Store = first;
+      let snapshotReads = 0;
+      const switching: Store = Object.create(first) as Store;
+      for (const k of ['append', 'readStream', 'readCommand', 'saveSnapshot', 'head'] as const) {
+        (switching as unknown as Record<string, unknown>)[k] = (...args: unknown[]) =>
+          (current[k] as (...a: unknown[]) => unknown).apply(current, args);
+      }
+      switching.loadSnapshot = (budgetId: string) => {
+        snapshotReads += 1;
+        return current.loadSnapshot(budgetId);
+      };
+      const handler = await setUp(switching, new CommandHandler(switching, { snapshotEvery }));
+      // the data behind the store is replaced by another copy: the cached state is dropped
+      const other = new CommandHandler(second, { snapshotEvery });
+      for (const c of setupBudget('b-1').slice(0, 3)) await other.handle(c);
+      current = second;
+      snapshotReads = 0;
+      const r = await handler.handle(allocate('b-1', 'after-restore', '1.00'));
+      expect(r._tag === 'Right' && r.right.events.map((e) => [e.seq, e.prevHash])).toEqual([
+        [4, (await second.readStream('b-1'))[2]?.hash],
+      ]);
+      // 5 events were seen: short for an interval of 100 (replayed), not for 2 (snapshot read)
+      expect(snapshotReads, `snapshotEvery ${snapshotEvery}`).toBe(snapshotEvery === 100 ? 0 : 1);
+    }
+  });
+
   it('saves a snapshot every N events and loads from it', async () => {
     const store = new MemoryEventStore();
     const handler = await setUp(store, new CommandHandler(store, { snapshotEvery: 3 }));

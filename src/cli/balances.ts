@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { foldBalancesParallel } from '../log/parallel.js';
-import { BalancesFold, balancesJson } from '../projections/balances.js';
+import { BalancesFold, balancesJson, balancesJsonPieces } from '../projections/balances.js';
 import { balancesTable } from '../projections/text.js';
 import {
   CliError,
@@ -59,6 +59,13 @@ export function registerBalances(program: Command): void {
         )) ?? (await foldLogFile(log, new BalancesFold(filter), opts, only));
       warnSkipped(r);
       const fold = r.fold;
+      if (opts.json === true && opts.budget === undefined) {
+        // Every budget: written as it is made, a few hundred budgets at a time (the same text as
+        // one JSON.stringify, without holding it or the report of every budget).
+        for (const piece of balancesJsonPieces(fold.eachBudget())) process.stdout.write(piece);
+        process.stdout.write('\n');
+        return EXIT.ok;
+      }
       const report = fold.report(opts.budget);
       if (opts.budget !== undefined && report.budgets.length === 0) {
         throw new CliError(

@@ -88,7 +88,7 @@ export function chainEndOf(raw: RawLine, line: number): ChainEnd {
  */
 export function linkProblem(
   budgetId: string,
-  prev: ChainEnd,
+  prev: Pick<ChainEnd, 'seq' | 'hash' | 'recordedAt'>,
   prevLine: number,
   next: ChainEnd,
 ): string | null {
@@ -143,7 +143,9 @@ export interface LineProblemAt {
  * ({@link startProblem}, {@link linkProblem}). Holds one small entry per budget, never the events.
  */
 export class ChainChecker {
-  private readonly heads = new Map<string, ChainHead & { readonly prevHash: string }>();
+  // One entry per budget, updated in place line after line (a new object per line would live
+  // until the budget's next line and then be garbage in the old generation).
+  private readonly heads = new Map<string, { -readonly [K in keyof ChainHead]: ChainHead[K] }>();
 
   constructor(private readonly hashes = true) {}
 
@@ -163,14 +165,20 @@ export class ChainChecker {
     const reason =
       head === undefined ? startProblem(budgetId, end) : linkProblem(budgetId, head, head.line, end);
     if (reason !== null) return at(reason);
-    this.heads.set(budgetId, {
-      seq: end.seq,
-      prevHash: end.prevHash,
-      hash: end.hash,
-      recordedAt: end.recordedAt,
-      line,
-      firstLine: head?.firstLine ?? line,
-    });
+    if (head === undefined) {
+      this.heads.set(budgetId, {
+        seq: end.seq,
+        hash: end.hash,
+        recordedAt: end.recordedAt,
+        line,
+        firstLine: line,
+      });
+    } else {
+      head.seq = end.seq;
+      head.hash = end.hash;
+      head.recordedAt = end.recordedAt;
+      head.line = line;
+    }
     return null;
   }
 
@@ -188,13 +196,19 @@ export class RangeChainBuilder {
   add(budgetId: string, end: ChainEnd): ChainBreak | null {
     const x = this.chain.budgets.get(budgetId);
     if (x === undefined) {
-      this.chain.budgets.set(budgetId, { first: end, last: end });
+      // `last` is a copy of its own, updated in place from then on (no new object per line)
+      this.chain.budgets.set(budgetId, { first: end, last: { ...end } });
       return null;
     }
-    const prev = x.last;
-    const reason = linkProblem(budgetId, prev, prev.line, end);
-    x.last = end;
-    if (reason === null) return null;
+    const last = x.last as { -readonly [K in keyof ChainEnd]: ChainEnd[K] };
+    const reason = linkProblem(budgetId, last, last.line, end);
+    const prev = reason === null ? null : { ...last };
+    last.seq = end.seq;
+    last.prevHash = end.prevHash;
+    last.hash = end.hash;
+    last.recordedAt = end.recordedAt;
+    last.line = end.line;
+    if (prev === null || reason === null) return null;
     const b = { line: end.line, budgetId, seq: end.seq, reason, prev, next: end };
     this.chain.breaks.push(b);
     return b;

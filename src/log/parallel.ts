@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { LedgerEvent } from '../events/envelope.js';
-import { BalancesFold, type BudgetMoneyJson } from '../projections/balances.js';
+import { BalancesFold } from '../projections/balances.js';
 import type { TimeFilter } from '../projections/replay.js';
 import { manifestPathOf, readManifest, type ManifestRead } from './manifest.js';
 import { defaultWorkers, runPool, siblingModule } from './pool.js';
@@ -59,6 +59,11 @@ export type RangeJob =
       readonly filter: TimeFilter;
       readonly budgetId?: string;
       readonly hashes?: boolean;
+      /**
+       * The range is the last of the file: its spends are not sent back (no later range can
+       * reverse them), which is most of what a range's fold holds.
+       */
+      readonly last?: boolean;
     }
   /** Keep the lines of one budget's events (`ipb audit`). */
   | { readonly kind: 'budget-lines'; readonly budgetId: string };
@@ -73,12 +78,15 @@ export interface RangeJobMessage {
 /** What a range job gives. */
 export interface RangeJobResult {
   readonly check: RangeCheck;
-  readonly balances?: readonly BudgetMoneyJson[];
+  /** The range's fold (a job done in this thread; a worker sends {@link RangeJobResult.balances}). */
+  readonly fold?: BalancesFold;
+  /** The range's fold as JSON lines ({@link BalancesFold.toJsonLines}, from a worker). */
+  readonly balances?: string;
   readonly lines?: ReadonlyArray<readonly [number, string]>;
 }
 
 /** JSON form of {@link RangeJobResult}. */
-export type RangeJobResultJson = Omit<RangeJobResult, 'check'> & { readonly check: RangeCheckJson };
+export type RangeJobResultJson = Omit<RangeJobResult, 'check' | 'fold'> & { readonly check: RangeCheckJson };
 
 /** Does one range job (in a worker or this thread). */
 export async function doRangeJob(
@@ -106,7 +114,7 @@ export async function doRangeJob(
       },
       onBytes,
     );
-    return { check, balances: fold.toJson() };
+    return { check, fold };
   }
   const lines: Array<readonly [number, string]> = [];
   const check = await checkRange(
@@ -120,9 +128,15 @@ export async function doRangeJob(
   return { check, lines };
 }
 
-/** The JSON form of a range job's result. */
-export function rangeJobResultToJson(r: RangeJobResult): RangeJobResultJson {
-  return { ...r, check: rangeCheckToJson(r.check) };
+/** The JSON form of a range job's result (a fold as JSON, without its spends for the last range). */
+export function rangeJobResultToJson(r: RangeJobResult, job?: RangeJob): RangeJobResultJson {
+  const { fold, ...rest } = r;
+  const last = job?.kind === 'balances' && job.last === true;
+  return {
+    ...rest,
+    ...(fold === undefined ? {} : { balances: fold.toJsonLines({ last }) }),
+    check: rangeCheckToJson(r.check),
+  };
 }
 
 function rangeJobResultFromJson(j: RangeJobResultJson): RangeJobResult {
@@ -151,6 +165,9 @@ async function runRanges(
     unknownTypes: options.tolerant === true ? 'skip' : 'fail',
     ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }),
   };
+  const lastRange = tasks.length - 1;
+  const jobFor = (task: RangeTask): RangeJob =>
+    job.kind === 'balances' && task.rangeIndex === lastRange ? { ...job, last: true } : job;
   const out: RangeJobResult[] = [];
   const done = tasks.map(() => 0);
   let total = 0;
@@ -159,8 +176,8 @@ async function runRanges(
     {
       workers: Math.max(1, Math.floor(options.workers ?? defaultWorkers())),
       worker: siblingModule(import.meta.url, 'worker'),
-      message: (task): RangeJobMessage => ({ task, options: checkOptions, job }),
-      here: (task, onBytes) => doRangeJob({ task, options: checkOptions, job }, onBytes),
+      message: (task): RangeJobMessage => ({ task, options: checkOptions, job: jobFor(task) }),
+      here: (task, onBytes) => doRangeJob({ task, options: checkOptions, job: jobFor(task) }, onBytes),
       fromJson: rangeJobResultFromJson,
       hereReads,
     },
@@ -313,9 +330,16 @@ export async function foldBalancesParallel(
   const joined = joinRanges(results.map((r) => r.check));
   const bad = firstLineError(joined);
   if (bad !== null) throw bad;
-  const fold = new BalancesFold(filter);
-  for (const r of results) fold.merge(r.balances ?? []);
   const u = unknownSkipped(results, joined);
+  // The first range's fold, when this thread folded it, is the whole fold so far (it starts at
+  // the file's first line): the others merge into it, in file order, and are let go as they are.
+  const first = results[0]?.fold;
+  const fold = first ?? new BalancesFold(filter);
+  for (let i = first === undefined ? 0 : 1; i < results.length; i++) {
+    const r = results[i] as RangeJobResult;
+    fold.merge(r.fold ?? r.balances ?? []);
+    results[i] = { check: r.check };
+  }
   return { fold, lines: joined.lines, skipped: u.count, skippedTypes: u.types };
 }
 

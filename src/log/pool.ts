@@ -76,8 +76,10 @@ export async function runPool<T, R, J>(
       let current = -1;
       const send = (): void => {
         current = take();
-        if (current === -1) resolve();
-        else w.postMessage(options.message(tasks[current] as T));
+        if (current === -1) {
+          // Nothing left for it: let it go now (its heap is freed while the others still read).
+          w.terminate().then(() => resolve(), reject);
+        } else w.postMessage(options.message(tasks[current] as T));
       };
       w.on('message', (m: FromWorker<J>) => {
         if (m.kind === 'progress') onBytes(current, m.bytes);

@@ -30,7 +30,7 @@ port.on('message', (m: RangeJobMessage) => {
       port.postMessage({ kind: 'progress', bytes: r.check.bytes } satisfies FromWorker<RangeJobResultJson>);
       port.postMessage({
         kind: 'done',
-        result: rangeJobResultToJson(r),
+        result: rangeJobResultToJson(r, m.job),
       } satisfies FromWorker<RangeJobResultJson>);
     })
     .catch((e: unknown) => {

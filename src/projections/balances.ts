@@ -37,7 +37,7 @@ export interface BalancesJson {
   }>;
 }
 
-/** The running sums of one stream, as a budget's state or a {@link BalancesFold} keeps them. */
+/** The running sums of one stream, as a budget's state keeps them. */
 interface StreamSums {
   allocated: Money;
   indicative: Money;
@@ -82,51 +82,95 @@ export function balancesOfReplay(r: Replay, budgetId?: string): BalancesReport {
   return { budgets };
 }
 
-/** What a {@link BalancesFold} keeps of one budget. */
-interface BudgetMoney {
-  /** The streams of its `BudgetOpened` (null before it). */
-  streams: readonly Stream[] | null;
-  readonly sums: Map<Stream, StreamSums>;
-  /**
-   * Each recorded spend not yet reversed, with its parts (see {@link partsText}): all a
-   * reversal needs, in one short string. A spend's `Money` parts would take three times the
-   * memory, and a replay keeps every spend of every budget.
-   */
-  readonly spends: Map<string, string>;
-  /**
-   * A fold of a later part of a log only ({@link BalancesFold.partial}): reversals of spends it
-   * has not seen, in order, to apply when it is merged after the earlier parts; and the spends
-   * it saw reversed that way (they are gone, whatever the earlier parts held).
-   */
-  pending?: string[];
-  gone?: Set<string>;
-}
+/** Where each running sum of a stream sits among its budget's {@link PenceSlots}. */
+const ALLOCATED = 0;
+const INDICATIVE = 1;
+const SPENT = 2;
+const RECLAIMED = 3;
+/** Slots per budget: four sums for each stream of {@link STREAMS}. */
+const SLOTS = 4 * STREAMS.length;
+const MIN_64 = -(2n ** 63n);
+const MAX_64 = 2n ** 63n - 1n;
 
-/** One budget of a {@link BalancesFold} as JSON (money in whole pence), for merging across threads. */
-export type BudgetMoneyJson = readonly [
-  budgetId: string,
-  streams: readonly Stream[] | null,
-  sums: ReadonlyArray<readonly [Stream, string, string, string, string]>,
-  spends: ReadonlyArray<readonly [string, string]>,
-  pending: readonly string[],
-  gone: readonly string[],
-];
+/**
+ * The running sums of every budget of a {@link BalancesFold}, in whole pence: {@link SLOTS} per
+ * budget (for each stream: allocated, indicative, spent, reclaimed) in one array of 64-bit
+ * integers, so that a budget's sums are no objects at all and adding to one leaves no garbage
+ * behind. A sum that would leave the 64-bit range moves to a map of `bigint`s: every sum is exact
+ * whatever its size.
+ */
+class PenceSlots {
+  private values = new BigInt64Array(SLOTS * 1024);
+  private used = 0;
+  private big: Map<number, bigint> | null = null;
 
-function sumsOf(b: BudgetMoney, stream: Stream): StreamSums {
-  let x = b.sums.get(stream);
-  if (x === undefined) {
-    x = { allocated: Money.zero, indicative: Money.zero, spent: Money.zero, reclaimed: Money.zero };
-    b.sums.set(stream, x);
+  /** The first slot of a new budget (its sums all zero). */
+  allocate(): number {
+    if (this.used + SLOTS > this.values.length) {
+      const grown = new BigInt64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    const at = this.used;
+    this.used += SLOTS;
+    return at;
   }
-  return x;
+
+  get(slot: number): bigint {
+    return this.big?.get(slot) ?? (this.values[slot] as bigint);
+  }
+
+  add(slot: number, pence: bigint): void {
+    const big = this.big?.get(slot);
+    if (big !== undefined) {
+      (this.big as Map<number, bigint>).set(slot, big + pence);
+      return;
+    }
+    const sum = (this.values[slot] as bigint) + pence;
+    if (sum >= MIN_64 && sum <= MAX_64) this.values[slot] = sum;
+    else (this.big ??= new Map()).set(slot, sum);
+  }
 }
 
 /**
- * A split as the short text a {@link BalancesFold} keeps: each stream's position in
- * {@link STREAMS} and its part in whole pence, e.g. `"0 5001 1 5000"` for
- * `{ health: 50.01, social-care: 50.00 }`.
+ * A spend's parts as a {@link BalancesFold} keeps them: all a reversal needs, in as little
+ * memory as it fits. One part of under 2^29 pence is the small integer `pence * 4 + stream`
+ * (kept in the map's slot itself, no object at all); two parts of under 2^23 pence each are one
+ * number above 2^31 (see {@link packParts}); anything else is the short text
+ * `"0 5001 1 5000"` (each stream's position in {@link STREAMS} and its part in pence). Every
+ * form is exact: the parts come back as the same whole pence.
  */
-function partsText(split: Split): string {
+type PackedParts = number | string;
+
+/** Below this many pence, one part packs into a small integer (`pence * 4 + stream`). */
+const ONE_PART_PENCE = 2 ** 29;
+/** Two parts pack above this (so they are never taken for one part). */
+const TWO_PARTS_BASE = 2 ** 31;
+/** Below this many pence each, two parts pack into one number (48 bits, exact in a double). */
+const TWO_PARTS_PENCE = 2 ** 23;
+
+/** Packs a split's parts (see {@link PackedParts}). */
+function packParts(split: Split): PackedParts {
+  let n = 0;
+  let s1 = -1;
+  let s2 = -1;
+  let p1 = 0n;
+  let p2 = 0n;
+  for (const stream in split) {
+    n += 1;
+    if (n === 1) {
+      s1 = STREAMS.indexOf(stream as Stream);
+      p1 = (split[stream as Stream] as Money).toPence();
+    } else if (n === 2) {
+      s2 = STREAMS.indexOf(stream as Stream);
+      p2 = (split[stream as Stream] as Money).toPence();
+    }
+  }
+  if (n === 1 && s1 >= 0 && p1 >= 0n && p1 < BigInt(ONE_PART_PENCE)) return Number(p1) * 4 + s1;
+  const small = (p: bigint): boolean => p >= 0n && p < BigInt(TWO_PARTS_PENCE);
+  if (n === 2 && s1 >= 0 && s2 >= 0 && small(p1) && small(p2)) {
+    return TWO_PARTS_BASE + (Number(p2) * TWO_PARTS_PENCE + Number(p1)) * 16 + s1 * 4 + s2;
+  }
   const words: string[] = [];
   for (const stream in split) {
     words.push(
@@ -138,22 +182,85 @@ function partsText(split: Split): string {
   return words.join(' ');
 }
 
-/** The parts of a split kept by {@link partsText}. */
-function* partsOf(text: string): Generator<[Stream, Money]> {
-  const words = text.split(' ');
-  for (let i = 0; i < words.length; i += 2) {
-    yield [STREAMS[Number(words[i])] as Stream, Money.fromPence(BigInt(words[i + 1] as string))];
+/** Calls `f` with each part of packed parts: the stream's position in {@link STREAMS} and its pence. */
+function forEachPart(packed: PackedParts, f: (stream: number, pence: bigint) => void): void {
+  if (typeof packed === 'string') {
+    if (packed === '') return;
+    const words = packed.split(' ');
+    for (let i = 0; i < words.length; i += 2) f(Number(words[i]), BigInt(words[i + 1] as string));
+    return;
   }
+  if (packed < TWO_PARTS_BASE) {
+    const stream = packed % 4;
+    f(stream, BigInt((packed - stream) / 4));
+    return;
+  }
+  let m = packed - TWO_PARTS_BASE;
+  const code = m % 16;
+  m = (m - code) / 16;
+  const p1 = m % TWO_PARTS_PENCE;
+  f((code - (code % 4)) / 4, BigInt(p1));
+  f(code % 4, BigInt((m - p1) / TWO_PARTS_PENCE));
+}
+
+/** What a {@link BalancesFold} keeps of one budget. */
+interface BudgetMoney {
+  /** The streams of its `BudgetOpened` (null before it). */
+  streams: readonly Stream[] | null;
+  /** The first of its sums' slots in the fold's {@link PenceSlots}. */
+  readonly at: number;
+  /**
+   * Each recorded spend not yet reversed, with its parts packed ({@link PackedParts}): all a
+   * reversal needs. A replay keeps every spend of every budget, so this is most of the fold's
+   * memory: for a one- or two-part spend, the map's entry and nothing else.
+   */
+  readonly spends: Map<string, PackedParts>;
+  /**
+   * A fold of a later part of a log only ({@link BalancesFold.partial}): reversals of spends it
+   * has not seen, in order, to apply when it is merged after the earlier parts; and the spends
+   * it saw reversed that way (they are gone, whatever the earlier parts held).
+   */
+  pending?: string[];
+  gone?: Set<string>;
 }
 
 /**
+ * One budget of a {@link BalancesFold} as JSON (money in whole pence), for merging across
+ * threads. `spends` is flat: a spend id, then its packed parts, and so on.
+ */
+export type BudgetMoneyJson = readonly [
+  budgetId: string,
+  streams: readonly Stream[] | null,
+  sums: ReadonlyArray<readonly [Stream, string, string, string, string]>,
+  spends: ReadonlyArray<string | number>,
+  pending: readonly string[],
+  gone: readonly string[],
+];
+
+/** Options of {@link BalancesFold.toJson}. */
+export interface BalancesFoldJsonOptions {
+  /**
+   * This fold is of the last part of the log: nothing after it can reverse its spends, so they
+   * are left out (and the spends it reversed of earlier parts are applied as reversals still).
+   * A fold that merges such a JSON must not merge anything after it.
+   */
+  readonly last?: boolean;
+}
+
+/** The slot of one sum (`ALLOCATED`...) of a stream (its position in {@link STREAMS}), or -1 for no stream. */
+const slotOf = (b: BudgetMoney, stream: number, sum: number): number =>
+  stream < 0 ? -1 : b.at + stream * 4 + sum;
+
+/**
  * The balances of many budgets, folded event by event with only what the contract's balances
- * need: per budget its streams, four running sums per stream, and each spend's parts (to undo
- * a reversal). Gives exactly what {@link balances} gives from a full {@link Replay}, in a
- * fraction of the memory: this is what `ipb balances` runs over a log of any size.
+ * need: per budget its streams, four running sums in whole pence per stream, and each spend's
+ * parts, packed (to undo a reversal). Gives exactly what {@link balances} gives from a full
+ * {@link Replay}, in a fraction of the memory: this is what `ipb balances` runs over a log of
+ * any size.
  */
 export class BalancesFold {
   private readonly budgets = new Map<string, BudgetMoney>();
+  private readonly sums = new PenceSlots();
   private partialFold = false;
 
   constructor(
@@ -173,36 +280,56 @@ export class BalancesFold {
     return f;
   }
 
+  private budget(id: string): BudgetMoney {
+    let b = this.budgets.get(id);
+    if (b === undefined) {
+      b = { streams: null, at: this.sums.allocate(), spends: new Map() };
+      this.budgets.set(id, b);
+    }
+    return b;
+  }
+
+  /** Adds pence to one sum of one stream (`stream`: its position in {@link STREAMS}). */
+  private plus(b: BudgetMoney, stream: number, sum: number, pence: bigint): void {
+    const slot = slotOf(b, stream, sum);
+    if (slot >= 0) this.sums.add(slot, pence);
+  }
+
+  /** Takes a spend's parts off its budget's spent sums (it was reversed). */
+  private unspend(b: BudgetMoney, packed: PackedParts): void {
+    forEachPart(packed, (stream, pence) => this.plus(b, stream, SPENT, -pence));
+  }
+
   /** Folds one event in (events that do not pass the filter are skipped). */
   add(e: PendingEvent): void {
     if (!passes(e, this.filter)) return;
-    let b = this.budgets.get(e.budgetId);
-    if (b === undefined) {
-      b = { streams: null, sums: new Map(), spends: new Map() };
-      this.budgets.set(e.budgetId, b);
-    }
+    const b = this.budget(e.budgetId);
     switch (e.type) {
       case 'BudgetOpened':
         b.streams = e.data.streams;
         return;
-      case 'FundingAllocated': {
-        const x = sumsOf(b, e.data.stream);
-        if (e.data.stage === 'agreed') x.allocated = x.allocated.plus(e.data.amount);
-        else x.indicative = x.indicative.plus(e.data.amount);
+      case 'FundingAllocated':
+        this.plus(
+          b,
+          STREAMS.indexOf(e.data.stream),
+          e.data.stage === 'agreed' ? ALLOCATED : INDICATIVE,
+          e.data.amount.toPence(),
+        );
         return;
-      }
-      case 'FundingAdjusted': {
-        const x = sumsOf(b, e.data.stream);
-        x.allocated = x.allocated.plus(e.data.delta);
+      case 'FundingAdjusted':
+        this.plus(b, STREAMS.indexOf(e.data.stream), ALLOCATED, e.data.delta.toPence());
         return;
-      }
       case 'SpendRecorded': {
         const split = e.data.split;
         for (const stream in split) {
-          const x = sumsOf(b, stream as Stream);
-          x.spent = x.spent.plus(split[stream as Stream] as Money);
+          this.plus(
+            b,
+            STREAMS.indexOf(stream as Stream),
+            SPENT,
+            (split[stream as Stream] as Money).toPence(),
+          );
         }
-        b.spends.set(e.data.spendId, partsText(split));
+        b.spends.set(e.data.spendId, packParts(split));
         return;
       }
       case 'SpendReversed': {
@@ -217,96 +344,108 @@ export class BalancesFold {
         b.spends.delete(e.data.spendId);
         // the earlier parts of the log may hold a spend of this id too: it is gone as well
         if (this.partialFold) (b.gone ??= new Set()).add(e.data.spendId);
-        for (const [stream, part] of partsOf(parts)) {
-          const x = sumsOf(b, stream);
-          x.spent = x.spent.minus(part);
-        }
+        this.unspend(b, parts);
         return;
       }
-      case 'SurplusReclaimed': {
-        const x = sumsOf(b, e.data.stream);
-        x.reclaimed = x.reclaimed.plus(e.data.amount);
+      case 'SurplusReclaimed':
+        this.plus(b, STREAMS.indexOf(e.data.stream), RECLAIMED, e.data.amount.toPence());
         return;
-      }
-      case 'ReclaimReconsidered': {
+      case 'ReclaimReconsidered':
         // what the funder gave back on reconsideration is no longer reclaimed
-        const x = sumsOf(b, e.data.stream);
-        x.reclaimed = x.reclaimed.minus(e.data.returned);
+        this.plus(b, STREAMS.indexOf(e.data.stream), RECLAIMED, -e.data.returned.toPence());
         return;
-      }
       default:
         return;
     }
   }
 
   /** The fold as JSON (for sending to another thread), budgets in the order first seen. */
-  toJson(): BudgetMoneyJson[] {
-    const out: BudgetMoneyJson[] = [];
+  toJson(options: BalancesFoldJsonOptions = {}): BudgetMoneyJson[] {
+    return [...this.budgetsJson(options)];
+  }
+
+  /**
+   * {@link BalancesFold.toJson} as text, one budget's JSON a line: one flat string, which another
+   * thread receives as one copy (the JSON arrays would be thousands of objects to copy on each
+   * side at once). {@link BalancesFold.merge} takes it as it is.
+   */
+  toJsonLines(options: BalancesFoldJsonOptions = {}): string {
+    const lines: string[] = [];
+    for (const j of this.budgetsJson(options)) lines.push(JSON.stringify(j));
+    return lines.join('\n');
+  }
+
+  private *budgetsJson(options: BalancesFoldJsonOptions): Generator<BudgetMoneyJson> {
+    const last = options.last === true;
     for (const [id, b] of this.budgets) {
-      out.push([
-        id,
-        b.streams,
-        [...b.sums].map(
-          ([stream, x]) =>
-            [
-              stream,
-              x.allocated.toPence().toString(),
-              x.indicative.toPence().toString(),
-              x.spent.toPence().toString(),
-              x.reclaimed.toPence().toString(),
-            ] as const,
-        ),
-        [...b.spends],
-        b.pending ?? [],
-        [...(b.gone ?? [])],
-      ]);
+      const sums: Array<readonly [Stream, string, string, string, string]> = [];
+      STREAMS.forEach((stream, i) => {
+        const [allocated, indicative, spent, reclaimed] = [ALLOCATED, INDICATIVE, SPENT, RECLAIMED].map(
+          (sum) => this.sums.get(slotOf(b, i, sum)),
+        ) as [bigint, bigint, bigint, bigint];
+        // a stream with nothing folded yet sends nothing (adding zeros would change nothing)
+        if (allocated !== 0n || indicative !== 0n || spent !== 0n || reclaimed !== 0n) {
+          sums.push([stream, `${allocated}`, `${indicative}`, `${spent}`, `${reclaimed}`]);
+        }
+      });
+      const spends: Array<string | number> = [];
+      if (!last) for (const [spendId, packed] of b.spends) spends.push(spendId, packed);
+      yield [id, b.streams, sums, spends, b.pending ?? [], last ? [] : [...(b.gone ?? [])]];
     }
-    return out;
   }
 
   /**
    * Merges in the fold of the next part of the same log (a {@link BalancesFold.partial} fold,
-   * or its {@link BalancesFold.toJson}): its sums are added, its reversals of spends it had not
-   * seen are applied to the spends folded so far, its spends kept. Exact: merging the parts of a
-   * log in order gives the fold of the whole log.
+   * its {@link BalancesFold.toJson} or its {@link BalancesFold.toJsonLines}): its sums are added,
+   * its reversals of spends it had not seen are applied to the spends folded so far, its spends
+   * kept. Exact: merging the parts of a log in order gives the fold of the whole log.
    */
-  merge(next: BalancesFold | readonly BudgetMoneyJson[]): this {
-    const parts = next instanceof BalancesFold ? next.toJson() : next;
-    for (const [id, streams, sums, spends, pending, gone] of parts) {
-      let b = this.budgets.get(id);
-      if (b === undefined) {
-        b = { streams: null, sums: new Map(), spends: new Map() };
-        this.budgets.set(id, b);
+  merge(next: BalancesFold | readonly BudgetMoneyJson[] | string): this {
+    if (next instanceof BalancesFold) {
+      for (const j of next.budgetsJson({})) this.mergeBudget(j);
+    } else if (typeof next === 'string') {
+      // one budget a line, parsed one at a time
+      for (let at = 0; at < next.length;) {
+        const end = next.indexOf('\n', at);
+        const stop = end === -1 ? next.length : end;
+        this.mergeBudget(JSON.parse(next.slice(at, stop)) as BudgetMoneyJson);
+        at = stop + 1;
       }
-      if (streams !== null) b.streams = streams;
-      for (const spendId of pending) {
-        const earlier = b.spends.get(spendId);
-        if (earlier === undefined) {
-          if (this.partialFold && !(b.gone?.has(spendId) ?? false)) {
-            (b.pending ??= []).push(spendId);
-            (b.gone ??= new Set()).add(spendId);
-          }
-          continue;
-        }
-        for (const [stream, part] of partsOf(earlier)) {
-          const x = sumsOf(b, stream);
-          x.spent = x.spent.minus(part);
-        }
-      }
-      for (const spendId of gone) {
-        b.spends.delete(spendId);
-        if (this.partialFold) (b.gone ??= new Set()).add(spendId);
-      }
-      for (const [stream, allocated, indicative, spent, reclaimed] of sums) {
-        const x = sumsOf(b, stream);
-        x.allocated = x.allocated.plus(Money.fromPence(BigInt(allocated)));
-        x.indicative = x.indicative.plus(Money.fromPence(BigInt(indicative)));
-        x.spent = x.spent.plus(Money.fromPence(BigInt(spent)));
-        x.reclaimed = x.reclaimed.plus(Money.fromPence(BigInt(reclaimed)));
-      }
-      for (const [spendId, text] of spends) b.spends.set(spendId, text);
+    } else {
+      for (const j of next) this.mergeBudget(j);
     }
     return this;
+  }
+
+  private mergeBudget(j: BudgetMoneyJson): void {
+    const [id, streams, sums, spends, pending, gone] = j;
+    const b = this.budget(id);
+    if (streams !== null) b.streams = streams;
+    for (const spendId of pending) {
+      const earlier = b.spends.get(spendId);
+      if (earlier === undefined) {
+        if (this.partialFold && !(b.gone?.has(spendId) ?? false)) {
+          (b.pending ??= []).push(spendId);
+          (b.gone ??= new Set()).add(spendId);
+        }
+        continue;
+      }
+      this.unspend(b, earlier);
+    }
+    for (const spendId of gone) {
+      b.spends.delete(spendId);
+      if (this.partialFold) (b.gone ??= new Set()).add(spendId);
+    }
+    for (const [stream, allocated, indicative, spent, reclaimed] of sums) {
+      const i = STREAMS.indexOf(stream);
+      this.plus(b, i, ALLOCATED, BigInt(allocated));
+      this.plus(b, i, INDICATIVE, BigInt(indicative));
+      this.plus(b, i, SPENT, BigInt(spent));
+      this.plus(b, i, RECLAIMED, BigInt(reclaimed));
+    }
+    for (let i = 0; i + 1 < spends.length; i += 2) {
+      b.spends.set(spends[i] as string, spends[i + 1] as PackedParts);
+    }
   }
 
   /** Folds many events in, in order. */
@@ -317,16 +456,42 @@ export class BalancesFold {
 
   /** The balances of every budget opened by then (or of one), budgets in id order. */
   report(budgetId?: string): BalancesReport {
+    return { budgets: [...this.eachBudget(budgetId)] };
+  }
+
+  /**
+   * The budgets of {@link BalancesFold.report}, made one at a time as they are taken (for
+   * writing out a report of many budgets without holding all of it; see
+   * {@link balancesJsonPieces}).
+   */
+  *eachBudget(budgetId?: string): Generator<BudgetBalances> {
     const ids = [...this.budgets.keys()]
       .filter((id) => this.budgets.get(id)?.streams !== null && (budgetId === undefined || id === budgetId))
       .sort();
-    return {
-      budgets: ids.map((id) => {
-        const b = this.budgets.get(id) as BudgetMoney;
-        const streams = streamBalances(b.streams ?? [], b.sums);
-        return { budgetId: id, streams };
-      }),
-    };
+    for (const id of ids) yield this.budgetBalances(id);
+  }
+
+  private budgetBalances(id: string): BudgetBalances {
+    const b = this.budgets.get(id) as BudgetMoney;
+    const streams = (b.streams ?? []).map((stream): [Stream, StreamBalance] => {
+      const i = STREAMS.indexOf(stream);
+      const sum = (which: number): Money =>
+        i < 0 ? Money.zero : Money.fromPence(this.sums.get(slotOf(b, i, which)));
+      const allocated = sum(ALLOCATED);
+      const spent = sum(SPENT);
+      const reclaimed = sum(RECLAIMED);
+      return [
+        stream,
+        {
+          allocated,
+          indicative: sum(INDICATIVE),
+          spent,
+          reclaimed,
+          remaining: allocated.minus(spent).minus(reclaimed),
+        },
+      ];
+    });
+    return { budgetId: id, streams };
   }
 }
 
@@ -352,12 +517,36 @@ export function streamBalanceJson(b: StreamBalance): StreamBalanceJson {
 
 /** The contract JSON form: money as strings, streams keyed by name in opening order. */
 export function balancesJson(report: BalancesReport): BalancesJson {
+  return { budgets: report.budgets.map(budgetBalancesJson) };
+}
+
+/** The contract JSON form of one budget's balances (an entry of {@link balancesJson}). */
+function budgetBalancesJson(b: BudgetBalances): BalancesJson['budgets'][number] {
   return {
-    budgets: report.budgets.map((b) => ({
-      budgetId: b.budgetId,
-      streams: Object.fromEntries(b.streams.map(([s, x]) => [s, streamBalanceJson(x)])),
-    })),
+    budgetId: b.budgetId,
+    streams: Object.fromEntries(b.streams.map(([s, x]) => [s, streamBalanceJson(x)])),
   };
+}
+
+/**
+ * `JSON.stringify(balancesJson(report))`, character for character, in pieces of `per` budgets:
+ * for writing a report of many budgets out as it is made (with
+ * {@link BalancesFold.eachBudget}), never holding its whole text or all its objects.
+ */
+export function* balancesJsonPieces(budgets: Iterable<BudgetBalances>, per = 256): Generator<string> {
+  yield '{"budgets":[';
+  let piece: string[] = [];
+  let first = true;
+  for (const b of budgets) {
+    piece.push(JSON.stringify(budgetBalancesJson(b)));
+    if (piece.length >= per) {
+      yield `${first ? '' : ','}${piece.join(',')}`;
+      first = false;
+      piece = [];
+    }
+  }
+  if (piece.length > 0) yield `${first ? '' : ','}${piece.join(',')}`;
+  yield ']}';
 }
 
 /** Budgeted against spent for one plan line. */

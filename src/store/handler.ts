@@ -149,6 +149,8 @@ export class CommandHandler {
   private readonly clock: (() => string) | undefined;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, Cached>();
+  /** How long a stream was when its cached state was dropped (for {@link CommandHandler.loadBudget}). */
+  private readonly dropped = new Map<string, number>();
 
   constructor(
     /** The store the handler reads and appends to. */
@@ -169,7 +171,18 @@ export class CommandHandler {
    * hash) and is in this library's format; otherwise by replaying the whole stream.
    */
   async load(budgetId: string): Promise<LoadedBudget> {
-    const fromSnapshot = await this.loadFromSnapshot(budgetId);
+    return this.loadBudget(budgetId);
+  }
+
+  /**
+   * {@link CommandHandler.load}; `knownVersion`: how long the stream was last seen. A stream
+   * shorter than the snapshot interval has no snapshot of this handler's to load, and replaying
+   * it costs less than the round trip to ask: its snapshot is not read (the state is the same
+   * either way: a snapshot is only a shortcut).
+   */
+  private async loadBudget(budgetId: string, knownVersion?: number): Promise<LoadedBudget> {
+    const short = knownVersion !== undefined && knownVersion < this.snapshotEvery;
+    const fromSnapshot = short ? null : await this.loadFromSnapshot(budgetId);
     if (fromSnapshot !== null) return fromSnapshot;
     const events = await this.store.readStream(budgetId);
     const last = events[events.length - 1];
@@ -222,6 +235,8 @@ export class CommandHandler {
   /** The budget's current state: the cached one brought up to date, or a fresh load. */
   private async current(budgetId: string): Promise<Cached> {
     const cached = this.cache.get(budgetId);
+    let knownVersion = this.dropped.get(budgetId);
+    this.dropped.delete(budgetId);
     if (cached !== undefined) {
       // read from the last cached event too: the stream must still hold it (same hash)
       const from = Math.max(1, cached.version);
@@ -234,8 +249,9 @@ export class CommandHandler {
         return cached;
       }
       this.cache.delete(budgetId);
+      knownVersion = newer[newer.length - 1]?.seq ?? cached.version;
     }
-    const loaded = await this.load(budgetId);
+    const loaded = await this.loadBudget(budgetId, knownVersion);
     const fresh: Cached = {
       state: mutableState(loaded.state),
       version: loaded.version,
@@ -285,14 +301,14 @@ export class CommandHandler {
         if (decided._tag === 'Left') return decided;
         const expected = version === 0 ? ExpectedVersion.noStream : ExpectedVersion.exactly(version);
         const r = await this.store.append(c.budgetId, decided.right, expected);
-        if (!this.advance(budget, r.events)) this.cache.delete(c.budgetId);
+        if (!this.advance(budget, r.events)) this.drop(c.budgetId, r.version);
         else if (!r.duplicate) await this.maybeSnapshot(c.budgetId, budget);
         return right({ events: r.events, version: r.version, duplicate: r.duplicate });
       } catch (err) {
         if (err instanceof VersionConflict) {
           const expected = err.expected.kind === 'exactly' ? err.expected.version : 0;
           last = conflict(c.budgetId, expected, err.actual, attempt);
-          if (err.actual < expected) this.cache.delete(c.budgetId);
+          if (err.actual < expected) this.drop(c.budgetId, err.actual);
           if (options.expectedVersion !== undefined) return left({ ...last, attempts: 1 });
           if (attempt < this.maxAttempts) await this.backoff(attempt);
           continue;
@@ -303,6 +319,13 @@ export class CommandHandler {
       }
     }
     return left(last ?? conflict(c.budgetId, 0, 0, this.maxAttempts));
+  }
+
+  /** Drops a budget's cached state, remembering how long its stream was seen to be. */
+  private drop(budgetId: string, version: number): void {
+    this.cache.delete(budgetId);
+    if (this.dropped.size >= Math.max(1, this.cacheSize)) this.dropped.clear();
+    this.dropped.set(budgetId, version);
   }
 
   private stamp(c: Command, state: BudgetState): Command {
