@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DIMENSIONS, outcomeCells, type Dimension } from '../outcomes/metrics.js';
 import { outcomesHtml } from '../outcomes/html.js';
-import { readLogsForOutcomes, type OutcomeReadResult } from '../outcomes/parallel.js';
+import { readLogsForOutcomes, type OutcomeReadResult } from '../outcomes/io/read-logs.js';
 import { parsePeriodKind, type PeriodKind } from '../outcomes/periods.js';
 import {
   OUTCOME_PRESETS,

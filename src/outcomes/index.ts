@@ -2,6 +2,15 @@
  * Outcome metrics for evaluators: mergeable per-budget facts, cells by group and period,
  * JSON / CSV / table output, the HTML report and pseudonymised releases.
  *
+ * In two parts. The modules directly in `src/outcomes/` are pure: they turn events into facts,
+ * facts into cells and cells into JSON, CSV, tables and HTML, and never touch a file or a
+ * thread (an eslint rule keeps `node:fs` and `node:worker_threads` out of them). The I/O lives
+ * in `src/outcomes/io/`: reading byte ranges of log files (`read-range.ts`), the parallel
+ * driver that shares ranges among worker threads and checks manifests (`read-logs.ts`), the
+ * worker itself (`worker.ts`) and writing releases and copies (`release.ts`). The chain
+ * checks and their stitching across ranges are the log's own (`src/log/chain.ts`,
+ * `src/log/range.ts`), the same code `ipb verify --workers` runs.
+ *
  * @module
  */
 export {
@@ -77,7 +86,7 @@ export {
   type OutcomeReadResult,
   type FileReadSummary,
   type InputProblem,
-} from './parallel.js';
+} from './io/read-logs.js';
 export {
   readRange,
   splitFile,
@@ -87,7 +96,7 @@ export {
   type RangeResult,
   type SkipProblem,
   type LineFailure,
-} from './read.js';
+} from './io/read-range.js';
 export {
   joinChains,
   linkProblem,
@@ -117,4 +126,4 @@ export {
   WITHHELD,
   MIN_KEY_BYTES,
 } from './pseudonymise.js';
-export { writeRelease, writeCopy, type ExportSummary } from './release.js';
+export { writeRelease, writeCopy, type ExportSummary } from './io/release.js';

@@ -5,11 +5,11 @@
  * A range starts at the beginning of a line and ends just after a newline (or at the end of
  * the file), so every line belongs to exactly one range. Each range is read with the streaming
  * reader's line splitter; every event's hash is recomputed; the chain is checked inside the
- * range and joined across ranges afterwards ({@link ./chain.ts}).
+ * range and joined across ranges afterwards (`joinRanges` in `src/log/range.ts`, which stitches with `src/log/chain.ts`).
  */
-import type { TimeFilter } from '../projections/replay.js';
-import { chainFromJson, chainToJson, type RangeChain, type RangeChainJson } from '../log/chain.js';
-import { checkRange, type LineFailure, type RangeTask, type SkipProblem } from '../log/range.js';
+import type { TimeFilter } from '../../projections/replay.js';
+import { chainFromJson, chainToJson, type RangeChain, type RangeChainJson } from '../../log/chain.js';
+import { checkRange, type LineFailure, type RangeTask, type SkipProblem } from '../../log/range.js';
 import {
   addEventToFacts,
   emptyFacts,
@@ -17,9 +17,9 @@ import {
   factsToJson,
   type OutcomeFacts,
   type OutcomeFactsJson,
-} from './facts.js';
+} from '../facts.js';
 
-export { splitFile, type RangeTask, type LineFailure, type SkipProblem } from '../log/range.js';
+export { splitFile, type RangeTask, type LineFailure, type SkipProblem } from '../../log/range.js';
 
 /** How to read ranges. */
 export interface RangeReadOptions {
