@@ -30,7 +30,7 @@ import {
 } from '../events/primitives.js';
 import { sha256Hex } from '../log/hash.js';
 import { moneyProblem } from '../money/money.js';
-import { passes, type TimeFilter } from '../projections/replay.js';
+import { passes, type TimeFilter } from '../projections/time-filter.js';
 
 /** A plan line as the metrics need it (amount in pence). */
 export interface LineFact {

@@ -14,7 +14,8 @@ import { planOn, type BudgetState } from '../budget/state.js';
 import { balancesOf, lineBalances } from './balances.js';
 import { flagsOf, reviewDue, type Flag } from './flags.js';
 import { planHistory } from './plans.js';
-import { Replay, passes, type TimeFilter } from './replay.js';
+import { Replay } from './budget-states.js';
+import { passes, type TimeFilter } from './time-filter.js';
 
 /** What to build a statement of: the time filter, and the local surplus policy. */
 export interface StatementOptions extends TimeFilter {

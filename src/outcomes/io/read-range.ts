@@ -7,7 +7,7 @@
  * reader's line splitter; every event's hash is recomputed; the chain is checked inside the
  * range and joined across ranges afterwards (`joinRanges` in `src/log/range.ts`, which stitches with `src/log/chain.ts`).
  */
-import type { TimeFilter } from '../../projections/replay.js';
+import type { TimeFilter } from '../../projections/time-filter.js';
 import { chainFromJson, chainToJson, type RangeChain, type RangeChainJson } from '../../log/chain.js';
 import { checkRange, type LineFailure, type RangeTask, type SkipProblem } from '../../log/range.js';
 import {
