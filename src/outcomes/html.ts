@@ -9,13 +9,8 @@
 import { CATEGORIES, COHORTS, STREAMS, type Stream } from '../events/primitives.js';
 import { ExactMultiset, MS_PER_DAY } from './exact.js';
 import type { OutcomeFacts } from './facts.js';
-import {
-  BUDGET_OPTIONS,
-  outcomeCells,
-  type BudgetOption,
-  type Dimension,
-  type OutcomeCell,
-} from './metrics.js';
+import { BUDGET_OPTIONS, type BudgetOption, type Dimension, type OutcomeCell } from './cells.js';
+import { outcomeCells } from './metrics.js';
 import type { PeriodKind } from './periods.js';
 import { outcomesJson, rowOfCell, type OutcomesJson } from './results.js';
 

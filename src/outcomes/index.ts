@@ -45,9 +45,9 @@ export {
   type SpendFact,
   type LineFact,
 } from './facts.js';
+export { outcomeCells, type OutcomeOptions } from './metrics.js';
 export {
   DIMENSIONS,
-  outcomeCells,
   mergeCells,
   type Dimension,
   type BudgetOption,
@@ -56,21 +56,10 @@ export {
   type PersonMeasure,
   type OutcomeCell,
   type OutcomeCells,
-  type OutcomeOptions,
-} from './metrics.js';
+} from './cells.js';
 export {
   outcomesJson,
-  outcomesCsv,
-  outcomesTable,
   rowOfCell,
-  durationStats,
-  csvHeader,
-  csvInstruments,
-  outcomeChange,
-  phbReturnTable,
-  phbReturnCsv,
-  OUTCOME_PRESETS,
-  type OutcomePreset,
   type PeopleJson,
   type RequestsJson,
   type OutcomeChangeJson,
@@ -79,6 +68,10 @@ export {
   type StreamMoneyJson,
   type DurationStatsJson,
 } from './results.js';
+export { durationStats, outcomeChange } from './statistics.js';
+export { outcomesCsv, csvHeader, csvInstruments } from './results-csv.js';
+export { outcomesTable } from './results-table.js';
+export { phbReturnTable, phbReturnCsv, OUTCOME_PRESETS, type OutcomePreset } from './phb-return.js';
 export {
   readLogsForOutcomes,
   DEFAULT_MIN_RANGE_BYTES,
