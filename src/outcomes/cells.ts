@@ -7,7 +7,7 @@
  */
 import { CATEGORIES, OPTIONS, RECLAIM_REASONS, type ManagementOption } from '../events/primitives.js';
 import { ExactMultiset } from './exact.js';
-import { type Period } from './periods.js';
+import type { Period } from './periods.js';
 
 /** What outcomes can be grouped by. */
 export const DIMENSIONS = ['site', 'cohort', 'basis', 'option'] as const;

@@ -28,16 +28,8 @@ export {
   personKey,
   addEventToFacts,
   factsOfEvents,
-  mergeFacts,
-  combineFacts,
-  factsToJson,
-  factsFromJson,
-  penceString,
-  stringPence,
   type OutcomeFacts,
-  type OutcomeFactsJson,
   type BudgetFacts,
-  type BudgetFactsJson,
   type OpenedFact,
   type OutcomeRecordFact,
   type RequestFact,
@@ -45,6 +37,15 @@ export {
   type SpendFact,
   type LineFact,
 } from './facts.js';
+export { mergeFacts, combineFacts } from './facts-merge.js';
+export {
+  factsToJson,
+  factsFromJson,
+  penceString,
+  stringPence,
+  type OutcomeFactsJson,
+  type BudgetFactsJson,
+} from './facts-json.js';
 export { outcomeCells, type OutcomeOptions } from './metrics.js';
 export {
   DIMENSIONS,
@@ -101,16 +102,14 @@ export {
   type FileChain,
   type JoinedBreak,
 } from '../log/chain.js';
+export { outcomesHtml, type ReportOptions, type ReportInput } from './html.js';
 export {
-  outcomesHtml,
   reportCharts,
   chartData,
   STREAM_COLOURS,
   OPTION_COLOURS,
-  type ReportOptions,
-  type ReportInput,
   type ReportChart,
-} from './html.js';
+} from './report-charts.js';
 export {
   Pseudonymiser,
   ReleaseBuilder,

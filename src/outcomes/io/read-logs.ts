@@ -9,7 +9,8 @@ import { manifestPathOf, readManifest, sha256OfFile } from '../../log/manifest.j
 import { runPool, siblingModule, type FromWorker as PoolMessage } from '../../log/pool.js';
 import { joinRanges } from '../../log/range.js';
 import { manifestMismatch } from '../../log/verify.js';
-import { emptyFacts, mergeFacts, type OutcomeFacts } from '../facts.js';
+import { emptyFacts, type OutcomeFacts } from '../facts.js';
+import { mergeFacts } from '../facts-merge.js';
 import {
   readRange,
   rangeResultFromJson,

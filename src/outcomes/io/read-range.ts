@@ -10,14 +10,8 @@
 import type { TimeFilter } from '../../projections/time-filter.js';
 import { chainFromJson, chainToJson, type RangeChain, type RangeChainJson } from '../../log/chain.js';
 import { checkRange, type LineFailure, type RangeTask, type SkipProblem } from '../../log/range.js';
-import {
-  addEventToFacts,
-  emptyFacts,
-  factsFromJson,
-  factsToJson,
-  type OutcomeFacts,
-  type OutcomeFactsJson,
-} from '../facts.js';
+import { addEventToFacts, emptyFacts, type OutcomeFacts } from '../facts.js';
+import { factsFromJson, factsToJson, type OutcomeFactsJson } from '../facts-json.js';
 
 export { splitFile, type RangeTask, type LineFailure, type SkipProblem } from '../../log/range.js';
 
