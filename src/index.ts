@@ -55,7 +55,8 @@ export {
   EVENT_ID_NAMESPACE,
   type Execution,
 } from './budget/decider.js';
-export * from './projections/replay.js';
+export * from './projections/time-filter.js';
+export * from './projections/budget-states.js';
 export * from './projections/balances.js';
 export * from './projections/plans.js';
 export * from './projections/flags.js';
@@ -141,12 +142,12 @@ export {
   type ManifestRead,
 } from './log/manifest.js';
 export { logText, manifestOf, LogWriter, exportLog, type LogWriterOptions } from './log/writer.js';
-export { replayLog, type ReplayLogOptions, type ReplayLogResult } from './log/replay-log.js';
+export { replayLog, type ReplayLogOptions, type ReplayLogResult } from './log/fold-log.js';
 export { fastDecodeEvent, decodeEventFast } from './log/fast-decode.js';
 export { fastHashOfEnvelope, isStringifyCanonical } from './log/hash.js';
 export { PRIVATE_FIELDS, jsonSyntaxProblem } from './events/report.js';
 export { unsafeInputIssue, unknownFieldIssue, MAX_COMMAND_DEPTH } from './events/strict.js';
-export { foldLog, type EventFold, type FoldLogOptions, type FoldLogResult } from './log/replay-log.js';
+export { foldLog, type EventFold, type FoldLogOptions, type FoldLogResult } from './log/fold-log.js';
 export { hashOfLine, canonicalHashCut } from './log/hash.js';
 export {
   verifyLogParallel,

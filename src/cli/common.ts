@@ -15,9 +15,10 @@ import {
   type FoldLogResult,
   type ReplayLogOptions,
   type ReplayLogResult,
-} from '../log/replay-log.js';
+} from '../log/fold-log.js';
 import type { ParallelOptions } from '../log/parallel.js';
-import { Replay, type TimeFilter } from '../projections/replay.js';
+import { Replay } from '../projections/budget-states.js';
+import type { TimeFilter } from '../projections/time-filter.js';
 
 /** Process exit codes of every `ipb` subcommand. */
 export const EXIT = {

@@ -1,3 +1,9 @@
+/**
+ * `ipb replay LOG`: reads a whole log, every line checked, and summarises it (events, budgets,
+ * events by type, time span). The file is named for its subcommand, as every file in
+ * `src/cli/` is; folding a log file is `src/log/fold-log.ts`, folding events into every
+ * budget's state is `src/projections/budget-states.ts`.
+ */
 import type { Command } from 'commander';
 import {
   EXIT,

@@ -8,7 +8,8 @@ import type { EventType } from '../events/data.js';
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
 import { STREAMS, type Stream } from '../events/primitives.js';
 import { balancesOf } from '../projections/balances.js';
-import { passes, Replay, type TimeFilter } from '../projections/replay.js';
+import { Replay } from '../projections/budget-states.js';
+import { passes, type TimeFilter } from '../projections/time-filter.js';
 import { Money } from '../money/money.js';
 import { accounts } from './accounts.js';
 

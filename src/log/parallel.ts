@@ -8,13 +8,11 @@
  * the one-reader path, so the output is the same for any number of workers. A file too small to
  * cut into ranges worth a thread each is read by this thread alone.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { LedgerEvent } from '../events/envelope.js';
 import { BalancesFold, type BudgetMoneyJson } from '../projections/balances.js';
-import type { TimeFilter } from '../projections/replay.js';
-import { manifestPathOf, readManifest, type ManifestRead } from './manifest.js';
+import type { TimeFilter } from '../projections/time-filter.js';
+import { manifestPathOf, readManifest, sha256OfFile, type ManifestRead } from './manifest.js';
 import { defaultWorkers, runPool, siblingModule } from './pool.js';
 import {
   checkRange,
@@ -193,12 +191,6 @@ function unknownSkipped(
     }
   }
   return { count, types };
-}
-
-async function sha256OfFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 /**

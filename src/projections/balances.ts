@@ -3,7 +3,8 @@ import { STREAMS, type Split, type Stream } from '../events/primitives.js';
 import { Money } from '../money/money.js';
 import type { BudgetState } from '../budget/state.js';
 import { planOn } from '../budget/state.js';
-import { Replay, passes, type TimeFilter } from './replay.js';
+import { Replay } from './budget-states.js';
+import { passes, type TimeFilter } from './time-filter.js';
 
 /** A stream's balance exactly as the log contract defines it. */
 export interface StreamBalance {

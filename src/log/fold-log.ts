@@ -1,9 +1,11 @@
 /**
- * Replaying a log file into projections with bounded memory: each line is read, decoded and
- * folded into a {@link Replay} (one small state per budget) or any other fold, then dropped.
+ * Folding a log file into projections with bounded memory: each line is read, decoded, its
+ * chain checked, and folded into any fold ({@link foldLog}) or into a {@link Replay}, one small
+ * state per budget ({@link replayLog}), then dropped. (Formerly `src/log/replay-log.ts`.)
  */
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
-import { Replay, type TimeFilter } from '../projections/replay.js';
+import { Replay } from '../projections/budget-states.js';
+import type { TimeFilter } from '../projections/time-filter.js';
 import {
   LogReadError,
   scanLog,
