@@ -28,6 +28,16 @@ export {
   commandIdReused,
 } from './budget/fingerprint.js';
 export {
+  moneyEffects,
+  reversalEffects,
+  addEffects,
+  emptySums,
+  type MoneyEffect,
+  type StreamSums,
+  type SumName,
+} from './events/money-effects.js';
+export { type DatedPlan } from './events/plan-on.js';
+export {
   initialState,
   evolve,
   applyEvent,
@@ -43,9 +53,25 @@ export {
   type DirectPaymentStatus,
   type OffPlanAttempt,
   type ReplayOptions,
+} from './projections/budget-state.js';
+export {
+  DECISION_STATE_VERSION,
+  initialDecisionState,
+  evolveDecision,
+  applyDecision,
+  foldDecisions,
+  thawDecision,
+  type DecisionState,
+  type DecisionPlan,
+  type DecisionSpend,
+  type DecisionChangeRequest,
+  type DecisionReclaim,
+  type DecisionContingency,
 } from './budget/state.js';
 export {
   decide,
+  decideCommand,
+  decideOnce,
   decodeCommand,
   accountSurplus,
   execute,
@@ -53,6 +79,7 @@ export {
   describeCommand,
   budgetDecider,
   EVENT_ID_NAMESPACE,
+  type Decision,
   type Execution,
 } from './budget/decider.js';
 export * from './projections/time-filter.js';

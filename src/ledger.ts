@@ -3,7 +3,7 @@ import type { Command } from './budget/commands.js';
 import { decide, decodeCommand } from './budget/decider.js';
 import { checkRepeat } from './budget/fingerprint.js';
 import type { LedgerError } from './budget/errors.js';
-import { evolve, initialState, type BudgetState } from './budget/state.js';
+import { evolve, initialState, type BudgetState } from './projections/budget-state.js';
 import { GENESIS_HASH, type LedgerEvent } from './events/envelope.js';
 import { eventLine, sealEvents } from './log/hash.js';
 

@@ -2,8 +2,8 @@
  * Double-entry postings of money events: each event that moves money becomes one balanced
  * transaction between the accounts of {@link accounts}.
  */
-import type { BudgetState } from '../budget/state.js';
-import { applyEvent, mutableState } from '../budget/state.js';
+import type { BudgetState } from '../projections/budget-state.js';
+import { applyEvent, mutableState } from '../projections/budget-state.js';
 import type { EventType } from '../events/data.js';
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
 import { STREAMS, type Stream } from '../events/primitives.js';

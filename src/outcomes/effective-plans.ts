@@ -4,7 +4,7 @@
  */
 import type { PlanLine } from '../events/data.js';
 import { type Category, type ManagementOption } from '../events/primitives.js';
-import { planOn, type PlanRecord } from '../budget/state.js';
+import { planOn, type PlanRecord } from '../projections/budget-state.js';
 import { Money } from '../money/money.js';
 import type { PlanFact, SpendFact } from './facts.js';
 import type { BudgetOption } from './cells.js';

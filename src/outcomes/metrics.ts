@@ -26,7 +26,7 @@ import {
   type ManagementOption,
 } from '../events/primitives.js';
 import { epochMs } from '../events/time.js';
-import { initialState, planOn, type BudgetState, type PlanRecord } from '../budget/state.js';
+import { initialState, planOn, type BudgetState, type PlanRecord } from '../projections/budget-state.js';
 import { reviewDue } from '../projections/flags.js';
 import { MS_PER_DAY } from './exact.js';
 import type { BudgetFacts, OutcomeFacts } from './facts.js';

@@ -1,8 +1,15 @@
 import type { PendingEvent } from '../events/envelope.js';
 import { STREAMS, type Split, type Stream } from '../events/primitives.js';
 import { Money } from '../money/money.js';
-import type { BudgetState } from '../budget/state.js';
-import { planOn } from '../budget/state.js';
+import {
+  addEffects,
+  emptySums,
+  moneyEffects,
+  reversalEffects,
+  type StreamSums,
+} from '../events/money-effects.js';
+import type { BudgetState } from './budget-state.js';
+import { planOn } from './budget-state.js';
 import { Replay } from './budget-states.js';
 import { passes, type TimeFilter } from './time-filter.js';
 
@@ -38,18 +45,13 @@ export interface BalancesJson {
   }>;
 }
 
-/** The running sums of one stream, as a budget's state or a {@link BalancesFold} keeps them. */
-interface StreamSums {
-  allocated: Money;
-  indicative: Money;
-  spent: Money;
-  reclaimed: Money;
-}
+/** What a stream's balance needs of its running sums ({@link StreamSums}). */
+type BalanceSums = Pick<StreamSums, 'allocated' | 'indicative' | 'spent' | 'reclaimed'>;
 
 /** Balances of the given streams (in that order) from their running sums; absent sums are zero. */
 function streamBalances(
   streams: readonly Stream[],
-  sums: ReadonlyMap<Stream, StreamSums>,
+  sums: ReadonlyMap<Stream, BalanceSums>,
 ): Array<[Stream, StreamBalance]> {
   return streams.map((stream) => {
     const x = sums.get(stream);
@@ -116,7 +118,7 @@ export type BudgetMoneyJson = readonly [
 function sumsOf(b: BudgetMoney, stream: Stream): StreamSums {
   let x = b.sums.get(stream);
   if (x === undefined) {
-    x = { allocated: Money.zero, indicative: Money.zero, spent: Money.zero, reclaimed: Money.zero };
+    x = emptySums();
     b.sums.set(stream, x);
   }
   return x;
@@ -139,12 +141,14 @@ function partsText(split: Split): string {
   return words.join(' ');
 }
 
-/** The parts of a split kept by {@link partsText}. */
-function* partsOf(text: string): Generator<[Stream, Money]> {
+/** The split kept by {@link partsText}. */
+function splitOf(text: string): Split {
   const words = text.split(' ');
+  const split: { [S in Stream]?: Money } = {};
   for (let i = 0; i < words.length; i += 2) {
-    yield [STREAMS[Number(words[i])] as Stream, Money.fromPence(BigInt(words[i + 1] as string))];
+    split[STREAMS[Number(words[i])] as Stream] = Money.fromPence(BigInt(words[i + 1] as string));
   }
+  return split;
 }
 
 /**
@@ -186,26 +190,10 @@ export class BalancesFold {
       case 'BudgetOpened':
         b.streams = e.data.streams;
         return;
-      case 'FundingAllocated': {
-        const x = sumsOf(b, e.data.stream);
-        if (e.data.stage === 'agreed') x.allocated = x.allocated.plus(e.data.amount);
-        else x.indicative = x.indicative.plus(e.data.amount);
+      case 'SpendRecorded':
+        addEffects(moneyEffects(e), (stream) => sumsOf(b, stream));
+        b.spends.set(e.data.spendId, partsText(e.data.split));
         return;
-      }
-      case 'FundingAdjusted': {
-        const x = sumsOf(b, e.data.stream);
-        x.allocated = x.allocated.plus(e.data.delta);
-        return;
-      }
-      case 'SpendRecorded': {
-        const split = e.data.split;
-        for (const stream in split) {
-          const x = sumsOf(b, stream as Stream);
-          x.spent = x.spent.plus(split[stream as Stream] as Money);
-        }
-        b.spends.set(e.data.spendId, partsText(split));
-        return;
-      }
       case 'SpendReversed': {
         const parts = b.spends.get(e.data.spendId);
         if (parts === undefined) {
@@ -218,24 +206,11 @@ export class BalancesFold {
         b.spends.delete(e.data.spendId);
         // the earlier parts of the log may hold a spend of this id too: it is gone as well
         if (this.partialFold) (b.gone ??= new Set()).add(e.data.spendId);
-        for (const [stream, part] of partsOf(parts)) {
-          const x = sumsOf(b, stream);
-          x.spent = x.spent.minus(part);
-        }
-        return;
-      }
-      case 'SurplusReclaimed': {
-        const x = sumsOf(b, e.data.stream);
-        x.reclaimed = x.reclaimed.plus(e.data.amount);
-        return;
-      }
-      case 'ReclaimReconsidered': {
-        // what the funder gave back on reconsideration is no longer reclaimed
-        const x = sumsOf(b, e.data.stream);
-        x.reclaimed = x.reclaimed.minus(e.data.returned);
+        addEffects(moneyEffects(e, splitOf(parts)), (stream) => sumsOf(b, stream));
         return;
       }
       default:
+        addEffects(moneyEffects(e), (stream) => sumsOf(b, stream));
         return;
     }
   }
@@ -289,10 +264,7 @@ export class BalancesFold {
           }
           continue;
         }
-        for (const [stream, part] of partsOf(earlier)) {
-          const x = sumsOf(b, stream);
-          x.spent = x.spent.minus(part);
-        }
+        addEffects(reversalEffects(splitOf(earlier)), (stream) => sumsOf(b, stream));
       }
       for (const spendId of gone) {
         b.spends.delete(spendId);

@@ -4,7 +4,7 @@
  * `src/projections/replay.ts`.)
  */
 import type { PendingEvent } from '../events/envelope.js';
-import { applyEvent, mutableState, type BudgetState, type ReplayOptions } from '../budget/state.js';
+import { applyEvent, mutableState, type BudgetState, type ReplayOptions } from './budget-state.js';
 import { passes, type TimeFilter } from './time-filter.js';
 
 /**

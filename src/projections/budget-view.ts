@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { foldEvents, type BudgetState } from '../budget/state.js';
+import { foldEvents, type BudgetState } from './budget-state.js';
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
 import { auditTrail, type AuditEntry } from './audit.js';
 import { balancesOf, type BudgetBalances } from './balances.js';

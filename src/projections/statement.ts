@@ -12,7 +12,7 @@ import type { Category, ManagementOption } from '../events/primitives.js';
 import { STREAMS } from '../events/primitives.js';
 import { daysBetween } from '../events/time.js';
 import { Money } from '../money/money.js';
-import { planOn, type BudgetState } from '../budget/state.js';
+import { planOn, type BudgetState } from './budget-state.js';
 import { balancesOf, lineBalances } from './balances.js';
 import { Replay } from './budget-states.js';
 import { flagsOf, reviewDue, type Flag } from './flags.js';

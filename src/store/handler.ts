@@ -9,7 +9,7 @@ import { type Either, left, right } from 'fp-ts/lib/Either.js';
 import type { Command } from '../budget/commands.js';
 import { decide, decodeCommand } from '../budget/decider.js';
 import type { LedgerError } from '../budget/errors.js';
-import { applyEvent, foldEvents, mutableState, type BudgetState } from '../budget/state.js';
+import { applyEvent, foldEvents, mutableState, type BudgetState } from '../projections/budget-state.js';
 import { GENESIS_HASH, type LedgerEvent } from '../events/envelope.js';
 import { checkRepeat, commandIdReused } from '../budget/fingerprint.js';
 import {

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { freeze } from 'immer';
-import { applyEvent, type BudgetState } from '../budget/state.js';
+import { applyEvent, type BudgetState } from '../projections/budget-state.js';
 import { Money } from '../money/money.js';
 
 function encodeValue(v: unknown, path: string): unknown {
