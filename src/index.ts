@@ -71,16 +71,13 @@ export {
 export {
   decide,
   decideCommand,
-  decideOnce,
   decodeCommand,
   accountSurplus,
-  execute,
   eventIdFor,
   describeCommand,
   budgetDecider,
   EVENT_ID_NAMESPACE,
   type Decision,
-  type Execution,
 } from './budget/decider.js';
 export * from './projections/time-filter.js';
 export * from './projections/budget-states.js';
@@ -109,14 +106,15 @@ export {
 } from './projections/statement-text.js';
 export { statementHtml } from './projections/statement-html.js';
 export { canonicalJson, sha256Hex, hashOfEnvelope, sealEvents, eventLine } from './log/hash.js';
-export { Ledger, type Recorded } from './ledger.js';
+export { Ledger, type Recorded } from './app/ledger.js';
+export { decideOnce, execute, type Decided, type Execution } from './app/execute.js';
 export * from './journal/index.js';
 export * from './store/port.js';
 export { MemoryEventStore } from './store/memory.js';
 export { FileEventStore, type FileStoreOptions, type FileStoreIo, type Recovery } from './store/file.js';
 export * from './store/postgres.js';
-export * from './store/handler.js';
-export * from './store/projection.js';
+export * from './app/command-handler.js';
+export * from './app/projection-runner.js';
 export { storeLines, exportStore } from './store/export.js';
 export { loadBudget } from './app/load-budget.js';
 export {
@@ -125,7 +123,7 @@ export {
   encodeBudgetState,
   decodeBudgetState,
   BUDGET_STATE_FORMAT,
-} from './store/state-codec.js';
+} from './app/state-codec.js';
 export * from './outcomes/index.js';
 export {
   readLog,

@@ -45,7 +45,6 @@ import {
 } from './decide/plans.js';
 import { approveOverspendException, explainOverspend, recordSpend, reverseSpend } from './decide/spend.js';
 import { ledgerError, type LedgerError } from './errors.js';
-import { checkRepeat } from './fingerprint.js';
 import { AFTER_CLOSE } from './rules.js';
 import { evolveDecision, initialDecisionState, type DecisionState } from './state.js';
 
@@ -176,62 +175,12 @@ export function decideCommand(c: Command, state: DecisionState): Decision {
  * The Decider's `decide`: checks a command against the budget's state and returns the new
  * events it produces, or the rule it breaks. Pure: time, ids and actor come with the command.
  * The command is decoded first (callers from JavaScript or JSON); a command id the budget has
- * already seen produces no new events (use {@link execute} to get the events it produced the
- * first time).
+ * already seen produces no new events (the application layer's `execute` gives the events it
+ * produced the first time).
  */
 export function decide(command: Command, state: DecisionState): Either<LedgerError, PendingEvent[]> {
   const decoded = decodeCommand(command);
   return decoded._tag === 'Left' ? decoded : decideCommand(decoded.right, state);
-}
-
-/** What {@link execute} returns: the events of the command and the state after them. */
-export interface Execution<S extends DecisionState = DecisionState> {
-  readonly events: readonly PendingEvent[];
-  readonly state: S;
-  /** True when the command id had been seen: `events` are the original ones, nothing new. */
-  readonly duplicate: boolean;
-}
-
-/**
- * One decision with idempotency, for a decoded command: a command id the state has seen gives
- * back its `original` events when it is the same command (a safe repeat, `duplicate: true`) or
- * `command-id-reused`; otherwise the events {@link decideCommand} gives. Every way of recording
- * a command (the in-memory ledger, the command handler, {@link execute}) runs this one step.
- */
-export function decideOnce(
-  c: Command,
-  state: DecisionState,
-  original: () => readonly PendingEvent[],
-): Either<LedgerError, { readonly events: readonly PendingEvent[]; readonly duplicate: boolean }> {
-  if (state.commands.has(c.commandId)) {
-    const events = original();
-    const reused = checkRepeat(c, events);
-    return reused === null ? right({ events, duplicate: true }) : left(reused);
-  }
-  const r = decideCommand(c, state);
-  return r._tag === 'Left' ? r : right({ events: r.right, duplicate: false });
-}
-
-/**
- * Decides and evolves in one step, with idempotency: a repeated `commandId` returns the events
- * it produced the first time (looked up in `history`) and changes nothing; a different command
- * under a used `commandId` is refused with `command-id-reused` (checked against `history`).
- */
-export function execute(
-  command: Command,
-  state: DecisionState,
-  history: readonly PendingEvent[] = [],
-): Either<LedgerError, Execution> {
-  const decoded = decodeCommand(command);
-  if (decoded._tag === 'Left') return decoded;
-  const c = decoded.right;
-  const r = decideOnce(c, state, () => {
-    const ids = new Set(state.commands.get(c.commandId));
-    return history.filter((e) => ids.has(e.eventId));
-  });
-  if (r._tag === 'Left') return r;
-  const next = r.right.duplicate ? state : r.right.events.reduce(evolveDecision, state);
-  return right({ events: r.right.events, state: next, duplicate: r.right.duplicate });
 }
 
 /** The Decider as a value (see fmodel's Decider): decide, evolve and the initial state. */

@@ -72,7 +72,7 @@ function streamBalances(
 }
 
 /** The balances of one budget's state. */
-export function balancesOf(budgetId: string, s: BudgetState): BudgetBalances {
+export function balancesOf(budgetId: string, s: Pick<BudgetState, 'opened' | 'totals'>): BudgetBalances {
   return { budgetId, streams: streamBalances(s.opened?.streams ?? [], s.totals) };
 }
 

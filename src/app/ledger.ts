@@ -1,11 +1,12 @@
-import { type Either, left, right } from 'fp-ts/lib/Either.js';
-import type { Command } from './budget/commands.js';
-import { decide, decodeCommand } from './budget/decider.js';
-import { checkRepeat } from './budget/fingerprint.js';
-import type { LedgerError } from './budget/errors.js';
-import { evolve, initialState, type BudgetState } from './projections/budget-state.js';
-import { GENESIS_HASH, type LedgerEvent } from './events/envelope.js';
-import { eventLine, sealEvents } from './log/hash.js';
+import { type Either, right } from 'fp-ts/lib/Either.js';
+import type { Command } from '../budget/commands.js';
+import { decodeCommand } from '../budget/decode.js';
+import type { LedgerError } from '../budget/errors.js';
+import { evolveDecision, initialDecisionState, type DecisionState } from '../budget/state.js';
+import { GENESIS_HASH, type LedgerEvent } from '../events/envelope.js';
+import { eventLine, sealEvents } from '../log/hash.js';
+import { foldEvents, type BudgetState } from '../projections/budget-state.js';
+import { decideOnce } from './execute.js';
 
 /** What recording a command gives back. */
 export interface Recorded {
@@ -21,7 +22,7 @@ export interface Recorded {
  * use a store and the command handler instead.
  */
 export class Ledger {
-  private readonly streams = new Map<string, { events: LedgerEvent[]; state: BudgetState }>();
+  private readonly streams = new Map<string, { events: LedgerEvent[]; state: DecisionState }>();
   private readonly all: LedgerEvent[] = [];
 
   /** Records a command: its new events, or the rule it breaks (nothing appended). */
@@ -29,18 +30,18 @@ export class Ledger {
     const decoded = decodeCommand(command);
     if (decoded._tag === 'Left') return decoded;
     const c = decoded.right;
-    const stream = this.streams.get(c.budgetId) ?? { events: [], state: initialState };
-    if (stream.state.commands.has(c.commandId)) {
-      const events = stream.events.filter((e) => e.commandId === c.commandId);
-      const reused = checkRepeat(c, events);
-      return reused === null ? right({ events, duplicate: true }) : left(reused);
-    }
-    const decided = decide(c, stream.state);
-    if (decided._tag === 'Left') return left(decided.left);
+    const stream = this.streams.get(c.budgetId) ?? { events: [], state: initialDecisionState };
+    const decided = decideOnce(c, stream.state, () =>
+      stream.events.filter((e) => e.commandId === c.commandId),
+    );
+    if (decided._tag === 'Left') return decided;
+    if (decided.right.duplicate) return right({ events: decided.right.events, duplicate: true });
     const last = stream.events[stream.events.length - 1];
-    const sealed = sealEvents(decided.right, last === undefined ? { seq: 0, hash: GENESIS_HASH } : last);
-    let state = stream.state;
-    for (const e of sealed) state = evolve(state, e);
+    const sealed = sealEvents(
+      decided.right.events,
+      last === undefined ? { seq: 0, hash: GENESIS_HASH } : last,
+    );
+    const state = sealed.reduce(evolveDecision, stream.state);
     stream.events.push(...sealed);
     this.streams.set(c.budgetId, { events: stream.events, state });
     this.all.push(...sealed);
@@ -64,9 +65,14 @@ export class Ledger {
     return [...(this.streams.get(budgetId)?.events ?? [])];
   }
 
-  /** The decider state of one budget. */
+  /** The budget's read model: everything its events say (folded from its events on each call). */
   stateOf(budgetId: string): BudgetState {
-    return this.streams.get(budgetId)?.state ?? initialState;
+    return foldEvents(this.streams.get(budgetId)?.events ?? []);
+  }
+
+  /** The state the decider holds for one budget. */
+  decisionStateOf(budgetId: string): DecisionState {
+    return this.streams.get(budgetId)?.state ?? initialDecisionState;
   }
 
   /** The whole ledger as a contract log (JSON Lines, one event per line, final newline). */
