@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { foldLogFile } from '../src/cli/common.js';
+import { foldLogFile } from '../src/cli/log-file.js';
 import { runOutcomes } from '../src/cli/outcomes.js';
 import { verifyJson } from '../src/cli/verify.js';
 import {

@@ -131,19 +131,20 @@ export {
   scanLog,
   parseLog,
   eventsOfLog,
+  type ReadLogOptions,
+  type LogSource,
+} from './log/reader.js';
+export {
   recordOfLine,
-  LineSplitter,
   LogReadError,
   describeLineError,
   describeProblem,
-  DEFAULT_MAX_LINE_BYTES,
   type LogRecord,
   type LineError,
   type LineProblem,
-  type ReadLogOptions,
-  type LogSource,
   type RawLine,
-} from './log/reader.js';
+} from './log/line-record.js';
+export { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './log/line-splitter.js';
 export {
   verifyLog,
   verifyLogText,

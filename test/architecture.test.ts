@@ -50,7 +50,7 @@ describe('import boundaries (eslint.config.js)', () => {
   });
 
   it('reports it from a nested folder and for type imports and re-exports', async () => {
-    expect(await restricted('src/outcomes/io/fixture.ts', use('../../cli/common.js'))).toHaveLength(1);
+    expect(await restricted('src/outcomes/io/fixture.ts', use('../../cli/main.js'))).toHaveLength(1);
     expect(
       await restricted(
         'src/money/fixture.ts',

@@ -19,18 +19,15 @@ import { readLog } from '../log/reader.js';
 import {
   CliError,
   EXIT,
-  checkLogFile,
-  maxLineOption,
   printOut,
-  progressBar,
-  progressOption,
   messageOf,
   runAction,
   printError,
   toStdout,
-  withConventions,
   type ExitCode,
-} from './common.js';
+} from './output.js';
+import { checkLogFile, progressBar } from './log-file.js';
+import { maxLineOption, progressOption, withConventions } from './options.js';
 
 /** Options of `ipb export`. */
 export interface ExportCliOptions {

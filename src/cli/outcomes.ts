@@ -18,22 +18,17 @@ import { OUTCOME_PRESETS, phbReturnCsv, phbReturnTable, type OutcomePreset } fro
 import { outcomesJson, type OutcomesJson } from '../outcomes/results.js';
 import { outcomesCsv } from '../outcomes/results-csv.js';
 import { outcomesTable } from '../outcomes/results-table.js';
+import { CliError, EXIT, printError, runAction, toStdout } from './output.js';
 import {
-  CliError,
-  EXIT,
   asOfOption,
-  checkLogFile,
   knownAtOption,
   maxLineOption,
   parsePositiveInt,
-  printError,
-  progressBar,
   progressOption,
-  runAction,
   timeFilterOf,
-  toStdout,
   withConventions,
-} from './common.js';
+} from './options.js';
+import { checkLogFile, progressBar } from './log-file.js';
 
 /** Output formats of `ipb outcomes`. */
 export const OUTCOME_FORMATS = ['table', 'csv', 'json', 'html'] as const;

@@ -5,20 +5,16 @@
  * budget's state is `src/projections/budget-states.ts`.
  */
 import type { Command } from 'commander';
+import { EXIT, printJson, printOut, runAction } from './output.js';
 import {
-  EXIT,
   asOfOption,
   jsonOption,
   knownAtOption,
-  printJson,
-  printOut,
-  replayLogFile,
-  runAction,
-  warnSkipped,
   withLogOptions,
   type ReplayCliOptions,
   withConventions,
-} from './common.js';
+} from './options.js';
+import { replayLogFile, warnSkipped } from './log-file.js';
 
 /** Options of `ipb replay`. */
 export interface ReplayCliOptionsWithJson extends ReplayCliOptions {

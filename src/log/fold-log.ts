@@ -6,14 +6,8 @@
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
 import { Replay } from '../projections/budget-states.js';
 import type { TimeFilter } from '../projections/time-filter.js';
-import {
-  LogReadError,
-  scanLog,
-  type LineError,
-  type LogSource,
-  type RawLine,
-  type ReadLogOptions,
-} from './reader.js';
+import { LogReadError, type LineError, type RawLine } from './line-record.js';
+import { scanLog, type LogSource, type ReadLogOptions } from './reader.js';
 import { ChainChecker } from './chain.js';
 
 /** Options of {@link replayLog}. */

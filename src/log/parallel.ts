@@ -27,7 +27,7 @@ import {
   type RangeCheckOptions,
   type RangeTask,
 } from './range.js';
-import { LogReadError, recordOfLine, type LineError } from './reader.js';
+import { LogReadError, recordOfLine, type LineError } from './line-record.js';
 import { invalidManifest, manifestMismatch, type VerifyError, type VerifyResult } from './verify.js';
 
 /** Default smallest byte range worth a thread of its own: 32 MiB (a thread costs about that much reading to start and warm up). */
