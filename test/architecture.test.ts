@@ -6,8 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ESLint, Linter } from 'eslint';
-import tseslint from 'typescript-eslint';
+import { ESLint, type Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -15,9 +14,9 @@ const ROOT = join(import.meta.dirname, '..');
 interface LayersModule {
   LAYERS: string[];
   FORBIDDEN: Record<string, string[]>;
-  FORBIDDEN_AFTER_CORE_REFACTOR: Record<string, string[]>;
+  EXCEPTIONS: Record<string, string[]>;
   NO_IO: string[];
-  importRules(folder: string, options?: { io?: boolean; afterCoreRefactor?: boolean }): Linter.RuleEntry;
+  importRules(folder: string, options?: { io?: boolean }): Linter.RuleEntry;
 }
 const layers = (await import(join(ROOT, 'eslint.config.js'))) as LayersModule;
 const eslint = new ESLint({ cwd: ROOT });
@@ -94,30 +93,31 @@ describe('import boundaries (eslint.config.js)', () => {
     expect(await restricted('src/cli/fixture.ts', use('../index.js'))).toHaveLength(1);
   });
 
-  it('the arrows turned on by the #13 core refactor are reported once turned on', () => {
-    const pending = Object.entries(layers.FORBIDDEN_AFTER_CORE_REFACTOR);
-    expect(pending.length).toBeGreaterThan(0);
-    const linter = new Linter({ configType: 'flat' });
-    for (const [folder, targets] of pending) {
+  it('reports the arrows the design forbids: read models, log, journal and outcomes to the decider; store to rules or read models', async () => {
+    const arrows = Object.entries(layers.FORBIDDEN);
+    expect(arrows.map(([folder]) => folder).sort()).toEqual([
+      'journal',
+      'log',
+      'outcomes',
+      'projections',
+      'store',
+    ]);
+    for (const [folder, targets] of arrows) {
       for (const target of targets) {
-        const config: Linter.Config[] = [
-          {
-            files: ['**/*.ts'],
-            languageOptions: { parser: tseslint.parser as Linter.Parser },
-            rules: { 'no-restricted-imports': layers.importRules(folder, { afterCoreRefactor: true }) },
-          },
-        ];
-        const code = use(`../${target}/anything.js`);
-        const on = linter.verify(code, config, `src/${folder}/fixture.ts`);
-        expect(on.map((m) => m.message).join('\n'), `src/${folder} -> src/${target}`).toContain(
-          `must not import src/`,
-        );
-        config[0] = {
-          ...config[0],
-          rules: { 'no-restricted-imports': layers.importRules(folder) },
-        };
-        expect(linter.verify(code, config, `src/${folder}/fixture.ts`)).toEqual([]);
+        const found = await restricted(`src/${folder}/fixture.ts`, use(`../${target}/state.js`));
+        expect(found, `src/${folder} -> src/${target}`).toHaveLength(1);
+        expect(found[0]).toContain(`must not import src/`);
       }
     }
+    expect(await restricted('src/projections/balances.ts', use('../budget/decider.js'))).toHaveLength(1);
+    expect(await restricted('src/store/fixture.ts', use('../projections/balances.js'))).toHaveLength(1);
+  });
+
+  it('lets through only the exceptions it names, with nothing else of their folder', async () => {
+    expect(layers.EXCEPTIONS).toEqual({ store: ['budget/fingerprint.js'] });
+    expect(await restricted('src/store/port.ts', use('../budget/fingerprint.js'))).toEqual([]);
+    expect(await restricted('src/store/port.ts', use('../budget/fingerprint.jsx'))).toHaveLength(1);
+    expect(await restricted('src/store/port.ts', use('../budget/commands.js'))).toHaveLength(1);
+    expect(await restricted('src/projections/fixture.ts', use('../budget/fingerprint.js'))).toHaveLength(1);
   });
 });
