@@ -17,6 +17,7 @@ import {
   COHORTS,
   GENESIS_HASH,
   Money,
+  accountSurplus,
   applyEvent,
   decide,
   mutableState,
@@ -205,8 +206,9 @@ class BudgetCursor {
         stage: 'indicative',
       });
     }
+    const assessed = streams.includes('contribution') ? this.pence(0, 300_000) : Money.zero;
     if (streams.includes('contribution')) {
-      yield this.cmd('AssessContribution', finance, { amount: this.pence(0, 300_000) });
+      yield this.cmd('AssessContribution', finance, { amount: assessed });
     }
     const linesOf = (version: number): PlanLine[] => {
       const count = 2 + Math.floor(this.rnd() * 3);
@@ -217,6 +219,12 @@ class BudgetCursor {
         for (const s of streams)
           if (this.rnd() < 0.7 || Object.keys(shares).length === 0)
             shares[s] = 1 + Math.floor(this.rnd() * 3);
+        // a contribution is a charge for social care: never a larger share than social care's
+        if (shares.contribution !== undefined)
+          shares.contribution = Math.min(
+            shares.contribution,
+            (shares['social-care'] ??= shares.contribution),
+          );
         lines.push({
           lineId: `l${version}-${i}`,
           category,
@@ -236,11 +244,9 @@ class BudgetCursor {
     yield this.cmd('AgreePlan', holder, { planVersion: version, agreedOn: agreedOn() });
     this.wait(0, 2);
     for (const stream of streams) {
-      yield this.cmd('AllocateFunding', finance, {
-        stream,
-        amount: this.pence(1_000_000, 4_000_000),
-        stage: 'agreed',
-      });
+      const amount = stream === 'contribution' ? assessed : this.pence(1_000_000, 4_000_000);
+      if (amount.isPositive())
+        yield this.cmd('AllocateFunding', finance, { stream, amount, stage: 'agreed' });
     }
     const [minMonths, maxMonths] = this.profile.months;
     const months = minMonths + Math.floor(this.rnd() * (maxMonths - minMonths + 1));
@@ -318,12 +324,19 @@ class BudgetCursor {
       this.wait(2, 8);
     }
     if (this.rnd() < 0.2) {
-      yield this.cmd('ReclaimSurplus', finance, {
-        stream: this.pick(fundable),
-        amount: this.pence(10_000, 200_000),
-        reason: 'surplus',
-        noticeRef: `notice-${id}`,
-      });
+      // a reclaim takes at most the surplus held in the account
+      const stream = this.pick(fundable);
+      const wanted = this.pence(10_000, 200_000);
+      const surplus = accountSurplus(this.state, stream);
+      if (surplus.isPositive()) {
+        yield this.cmd('ReclaimSurplus', finance, {
+          stream,
+          amount: wanted.greaterThan(surplus) ? surplus : wanted,
+          reason: 'surplus',
+          noticeRef: `notice-${id}`,
+          deadline: iso(this.next + 28 * DAY).slice(0, 10),
+        });
+      }
     }
     if (this.rnd() < 0.5) {
       this.wait(1, 10);

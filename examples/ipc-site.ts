@@ -9,6 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import {
   Ledger,
+  accountSurplus,
   Money,
   command,
   balances,
@@ -346,6 +347,7 @@ function personCommands(p: Person, index: number, months: number): Command[] {
   // The month before the budget starts (planning) and the one before that (referral).
   const before = from === 0 ? '2024-03' : month(from - 1);
   const referred = from === 0 ? '2024-02' : from === 1 ? '2024-03' : month(from - 2);
+  const person: Actor = { id: p.personRef, role: 'holder' };
   run('OpenBudget', co, `${before}-${day}T09:00:00.000Z`, {
     personRef: p.personRef,
     site: p.site,
@@ -357,6 +359,11 @@ function personCommands(p: Person, index: number, months: number): Command[] {
     referredAt: `${referred}-${day}T10:00:00.000Z`,
   });
   const totals = streamTotals(p);
+  if (p.streams.includes('contribution')) {
+    run('AssessContribution', finance('social-care', p.site), `${before}-${day}T10:30:00.000Z`, {
+      amount: totals.get('contribution') ?? Money.zero,
+    });
+  }
   for (const s of p.streams) {
     const amount = totals.get(s) ?? Money.zero;
     if (amount.isPositive())
@@ -366,16 +373,18 @@ function personCommands(p: Person, index: number, months: number): Command[] {
         stage: 'indicative',
       });
   }
-  if (p.streams.includes('contribution')) {
-    run('AssessContribution', finance('social-care', p.site), `${before}-${day}T11:30:00.000Z`, {
-      amount: totals.get('contribution') ?? Money.zero,
-    });
-  }
   run('ProposePlan', co, `${before}-${day}T14:00:00.000Z`, { planVersion: 1, lines: [...p.lines] });
-  run('AgreePlan', co, `${before}-${pad(Number(day) + 5)}T12:00:00.000Z`, {
-    planVersion: 1,
-    agreedOn: `${before}-${pad(Number(day) + 5)}`,
-  });
+  // plans are agreed by the person; where a person cannot agree, the coordinator agrees in their best interests
+  const bestInterests = p.cohort === 'learning-disabilities' && index % 2 === 0;
+  const agree = (at: string, planVersion: number, agreedOn: string) =>
+    bestInterests
+      ? run('AgreePlanInBestInterests', co, at, {
+          planVersion,
+          agreedOn,
+          bestInterestsReason: 'assessed as lacking capacity to agree the plan; family consulted',
+        })
+      : run('AgreePlan', person, at, { planVersion, agreedOn });
+  agree(`${before}-${pad(Number(day) + 5)}T12:00:00.000Z`, 1, `${before}-${pad(Number(day) + 5)}`);
   // A baseline outcome measure when the first plan of the person's first budget is agreed.
   if (from === 0) {
     const on = `${before}-${pad(Number(day) + 5)}`;
@@ -456,10 +465,7 @@ function personCommands(p: Person, index: number, months: number): Command[] {
         lines,
       });
       const agreedDay = pad(27 + (index % 2));
-      run('AgreePlan', co, `${ym}-${agreedDay}T16:00:00.000Z`, {
-        planVersion: version,
-        agreedOn: `${ym}-${agreedDay}`,
-      });
+      agree(`${ym}-${agreedDay}T16:00:00.000Z`, version, `${ym}-${agreedDay}`);
       const first = lines[0];
       if (first !== undefined) {
         const extra = Money.fromPence(first.amount.toPence() / 11n);
@@ -513,6 +519,7 @@ function personCommands(p: Person, index: number, months: number): Command[] {
       amount: Money.of('150.00'),
       reason: 'surplus',
       noticeRef: `notice-${p.budgetId}`,
+      deadline: `${month(months - 1)}-28`,
     });
   }
   return commands;
@@ -536,7 +543,18 @@ export function ipcSiteLedger(months = 9): Ledger {
         : a.k - b.k,
   );
   const ledger = new Ledger();
-  for (const { c } of all) ledger.recordOrThrow(c);
+  for (const { c } of all) {
+    if (c.type === 'ReclaimSurplus') {
+      // a reclaim takes at most the surplus held in the person's account at the time
+      const surplus = accountSurplus(ledger.stateOf(c.budgetId), c.data.stream);
+      if (!surplus.isPositive()) continue;
+      if (c.data.amount.greaterThan(surplus)) {
+        ledger.recordOrThrow({ ...c, data: { ...c.data, amount: surplus } });
+        continue;
+      }
+    }
+    ledger.recordOrThrow(c);
+  }
   return ledger;
 }
 

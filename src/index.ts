@@ -21,6 +21,13 @@ export * from './budget/commands.js';
 export * from './budget/errors.js';
 export * from './budget/rules.js';
 export {
+  commandFingerprint,
+  fingerprintOfEvents,
+  commandTypeOf,
+  checkRepeat,
+  commandIdReused,
+} from './budget/fingerprint.js';
+export {
   initialState,
   evolve,
   applyEvent,
@@ -40,6 +47,7 @@ export {
 export {
   decide,
   decodeCommand,
+  accountSurplus,
   execute,
   eventIdFor,
   describeCommand,

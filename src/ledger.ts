@@ -1,6 +1,7 @@
 import { type Either, left, right } from 'fp-ts/lib/Either.js';
 import type { Command } from './budget/commands.js';
-import { decide } from './budget/decider.js';
+import { decide, decodeCommand } from './budget/decider.js';
+import { checkRepeat } from './budget/fingerprint.js';
 import type { LedgerError } from './budget/errors.js';
 import { evolve, initialState, type BudgetState } from './budget/state.js';
 import { GENESIS_HASH, type LedgerEvent } from './events/envelope.js';
@@ -25,19 +26,23 @@ export class Ledger {
 
   /** Records a command: its new events, or the rule it breaks (nothing appended). */
   record(command: Command): Either<LedgerError, Recorded> {
-    const stream = this.streams.get(command.budgetId) ?? { events: [], state: initialState };
-    if (stream.state.commands.has(command.commandId)) {
-      const events = stream.events.filter((e) => e.commandId === command.commandId);
-      return right({ events, duplicate: true });
+    const decoded = decodeCommand(command);
+    if (decoded._tag === 'Left') return decoded;
+    const c = decoded.right;
+    const stream = this.streams.get(c.budgetId) ?? { events: [], state: initialState };
+    if (stream.state.commands.has(c.commandId)) {
+      const events = stream.events.filter((e) => e.commandId === c.commandId);
+      const reused = checkRepeat(c, events);
+      return reused === null ? right({ events, duplicate: true }) : left(reused);
     }
-    const decided = decide(command, stream.state);
+    const decided = decide(c, stream.state);
     if (decided._tag === 'Left') return left(decided.left);
     const last = stream.events[stream.events.length - 1];
     const sealed = sealEvents(decided.right, last === undefined ? { seq: 0, hash: GENESIS_HASH } : last);
     let state = stream.state;
     for (const e of sealed) state = evolve(state, e);
     stream.events.push(...sealed);
-    this.streams.set(command.budgetId, { events: stream.events, state });
+    this.streams.set(c.budgetId, { events: stream.events, state });
     this.all.push(...sealed);
     return right({ events: sealed, duplicate: false });
   }

@@ -77,6 +77,14 @@ function fixture(): Ledger {
   run(make('AuthoriseRepresentative', coord, { representativeId: 'rep-acc', reason: 'holder asked' }));
   run(make('AllocateFunding', fin, { stream: 'health', amount: Money.of('1000.00'), stage: 'agreed' }));
   run(
+    make('PayFunds', fin, {
+      stream: 'health',
+      amount: Money.of('100.00'),
+      option: 'direct-payment',
+      reference: 'dp-1',
+    }),
+  );
+  run(
     make('ProposePlan', coord, {
       planVersion: 1,
       lines: OPTIONS.map((o) => ({
@@ -194,6 +202,7 @@ add('ReclaimSurplus', (a) =>
     amount: Money.of('5.00'),
     reason: 'surplus',
     noticeRef: 'n',
+    deadline: '2026-03-31',
   }),
 );
 add('CompleteReview', (a) => make('CompleteReview', a, { reviewedOn: '2025-05-01', outcome: 'no-change' }));

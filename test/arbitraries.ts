@@ -338,6 +338,7 @@ export function interpret(specs: readonly BudgetSpec[], order: readonly number[]
             amount: Money.fromPence(intent.pence),
             reason: 'surplus',
             noticeRef: `n-${at}`,
+            deadline: '2025-06-30',
           }),
         );
         break;

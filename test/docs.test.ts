@@ -61,6 +61,20 @@ describe('docs/rules.md', () => {
       'recorded-before-previous': true,
       'period-invalid': true,
       'prohibited-purpose': true,
+      'contribution-without-social-care': true,
+      'contribution-not-assessed': true,
+      'contribution-above-assessed': true,
+      'allocation-below-zero': true,
+      'reclaim-above-surplus': true,
+      'command-id-reused': true,
+      'change-request-closed': true,
+      'no-overspend': true,
+      'unknown-reclaim': true,
+      'duplicate-notice': true,
+      'reconsideration-state': true,
+      'unknown-contingency': true,
+      'duplicate-contingency': true,
+      'contingency-above-held': true,
     };
     for (const code of Object.keys(codes)) expect(md, code).toContain(`| \`${code}\` |`);
   });

@@ -74,8 +74,10 @@ describe('every command, built with the builders', () => {
     expect(figures(fromPostgres)).toEqual(figures(expected));
     expect(fromFile.state.status).toBe('closed');
     expect(fromFile.balances.streams.map(([s, b]) => `${s} ${b.remaining.toString()}`)).toEqual([
-      'health 5749.99',
-      'social-care 5450.00',
+      // health: 6000.00 - 50.01 (sp-1) - 6.00 (sp-3) - 200.00 reclaimed + 50.00 returned on reconsideration
+      'health 5793.99',
+      // social care: 6000.00 - 500.00 - 50.00 (sp-1) - 6.00 (sp-3)
+      'social-care 5444.00',
     ]);
     expect((await verifyLog(path)).ok).toBe(true);
     expect(describeView(fromPostgres)).toContain('closed the budget');

@@ -82,6 +82,9 @@ export function generateLog(seed: number, targetEvents: number, budgets?: number
     let streams = STREAMS.filter(() => chance(0.55));
     if (basis === 'chc' || basis === 's117') streams = streams.filter((s) => s !== 'contribution');
     if (streams.length === 0) streams = [pick(['health', 'social-care'] as const)];
+    // a contribution is a charge for social care: it exists only beside a social-care stream
+    if (streams.includes('contribution') && !streams.includes('social-care'))
+      streams = STREAMS.filter((s) => s === 'social-care' || streams.includes(s));
     const id = pick([`site-${seed}:${i}`, `b.${seed}.${i}`, `B_${seed}_${i}`, `ipb-${seed}-${i}`]);
     // budgets start at different times over two years; the clock is the recorded time
     return { id, basis, streams, clock: epochDay('2023-01-01') * DAY + int(700) * DAY + int(DAY), plans: 0 };
@@ -118,6 +121,9 @@ export function generateLog(seed: number, targetEvents: number, budgets?: number
       const shares: Partial<Record<Stream, number>> = {};
       for (const s of b.streams) if (chance(0.7)) shares[s] = 1 + int(pick([1, 3, 7, 100]));
       if (Object.keys(shares).length === 0) shares[pick(b.streams)] = 1;
+      // never a larger contribution share than the social-care share, never without it
+      if (shares.contribution !== undefined)
+        shares.contribution = Math.min(shares.contribution, (shares['social-care'] ??= shares.contribution));
       return {
         lineId: `L${k}`,
         category: pick(CATEGORIES),
@@ -129,7 +135,8 @@ export function generateLog(seed: number, targetEvents: number, budgets?: number
     b.plans += 1;
     const planVersion = b.plans;
     send(b, 'ProposePlan', coord, { planVersion, lines });
-    if (chance(0.85)) send(b, 'AgreePlan', coord, { planVersion, agreedOn: today(b) });
+    if (chance(0.85))
+      send(b, 'AgreePlan', { id: `person-${b.id}`, role: 'holder' }, { planVersion, agreedOn: today(b) });
     else send(b, 'RejectPlan', coord, { planVersion, reason: 'not affordable' });
   };
   for (const b of specs) {
@@ -142,6 +149,8 @@ export function generateLog(seed: number, targetEvents: number, budgets?: number
       periodStart: today(b),
       periodEnd: dateOfEpochDay(Math.floor(b.clock / DAY) + 364),
     });
+    if (b.streams.includes('contribution'))
+      send(b, 'AssessContribution', finance, { amount: Money.of('200000.00') });
     for (const s of b.streams) {
       if (chance(0.5))
         send(b, 'AllocateFunding', finance, { stream: s, amount: pence(5_000_000), stage: 'indicative' });
@@ -161,6 +170,7 @@ export function generateLog(seed: number, targetEvents: number, budgets?: number
           amount: pence(50_000),
           reason: 'death',
           noticeRef: `n-${n}`,
+          deadline: '2027-12-31',
         });
       else if (chance(0.03))
         send(b, 'AllocateFunding', finance, { stream: pick(b.streams), amount: pence(100), stage: 'agreed' });
@@ -223,6 +233,7 @@ export function generateLog(seed: number, targetEvents: number, budgets?: number
           amount: pence(60_000),
           reason: pick(['surplus', 'plan-change', 'misuse'] as const),
           noticeRef: `notice-${n}`,
+          deadline: '2027-12-31',
         },
         backdate,
       );

@@ -222,7 +222,7 @@ describe('postings (examples)', () => {
       },
       {
         ...base,
-        actor: { id: 'co', role: 'coordinator' },
+        actor: { id: 'p', role: 'holder' },
         type: 'AgreePlan',
         commandId: 'c4',
         ...at('2025-01-03T10:00:00.000Z'),

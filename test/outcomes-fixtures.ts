@@ -94,7 +94,7 @@ export const HAND_STEPS: readonly Step[] = [
     type: 'AgreePlan',
     budgetId: 'east-A',
     at: '2024-03-25T09:00:00.000Z',
-    actor: coord('east'),
+    actor: { id: 'NHS-943-476-5919', role: 'holder' },
     data: { planVersion: 1, agreedOn: '2024-03-25' },
   },
   {
@@ -148,7 +148,7 @@ export const HAND_STEPS: readonly Step[] = [
     type: 'AgreePlan',
     budgetId: 'east-A',
     at: '2024-06-06T10:00:00.000Z',
-    actor: coord('east'),
+    actor: { id: 'NHS-943-476-5919', role: 'holder' },
     data: { planVersion: 2, agreedOn: '2024-06-06' },
   },
   {
@@ -194,11 +194,29 @@ export const HAND_STEPS: readonly Step[] = [
     data: { spendId: 'A-s3', reason: 'duplicate invoice from Jane' },
   },
   {
+    type: 'PayFunds',
+    budgetId: 'east-A',
+    at: '2024-07-31T09:00:00.000Z',
+    actor: fin('east'),
+    data: {
+      stream: 'health',
+      amount: m('5000.00'),
+      option: 'direct-payment',
+      reference: 'dp-east-A-2024-07',
+    },
+  },
+  {
     type: 'ReclaimSurplus',
     budgetId: 'east-A',
     at: '2024-08-01T09:00:00.000Z',
     actor: fin('east'),
-    data: { stream: 'health', amount: m('100.00'), reason: 'surplus', noticeRef: 'notice-east-A-2024-08' },
+    data: {
+      stream: 'health',
+      amount: m('100.00'),
+      reason: 'surplus',
+      noticeRef: 'notice-east-A-2024-08',
+      deadline: '2024-08-29',
+    },
   },
   // Budget B: east, learning disabilities, Care Act, notional; overspends, then closes.
   {
@@ -245,7 +263,7 @@ export const HAND_STEPS: readonly Step[] = [
     type: 'AgreePlan',
     budgetId: 'east-B',
     at: '2024-04-02T11:00:00.000Z',
-    actor: coord('east'),
+    actor: { id: 'SC-778812-KT', role: 'holder' },
     data: { planVersion: 1, agreedOn: '2024-04-02' },
   },
   {
@@ -329,7 +347,7 @@ export const HAND_STEPS: readonly Step[] = [
     type: 'AgreePlan',
     budgetId: 'west-C',
     at: '2024-06-21T00:00:00.000Z',
-    actor: coord('west'),
+    actor: { id: 'MH-5550123-RW', role: 'holder' },
     data: { planVersion: 1, agreedOn: '2024-06-21' },
   },
   {
@@ -390,7 +408,7 @@ export const HAND_STEPS: readonly Step[] = [
     type: 'AgreePlan',
     budgetId: 'west-C',
     at: '2024-08-11T00:00:00.000Z',
-    actor: coord('west'),
+    actor: { id: 'MH-5550123-RW', role: 'holder' },
     data: { planVersion: 2, agreedOn: '2024-08-11' },
   },
   {

@@ -60,7 +60,7 @@ const commands: Command[] = [
   { type: 'ProposePlan', commandId: 'c4', budgetId: 'b-1', actor: coordinator, ...at,
     data: { planVersion: 1, lines: [{ lineId: 'pa', category: 'personal-assistant', option: 'direct-payment',
             amount: Money.of('500.00'), shares: { health: 1, 'social-care': 1 } }] } },
-  { type: 'AgreePlan', commandId: 'c5', budgetId: 'b-1', actor: coordinator, ...at,
+  { type: 'AgreePlan', commandId: 'c5', budgetId: 'b-1', actor: { id: 'p-1', role: 'holder' }, ...at,
     data: { planVersion: 1, agreedOn: '2025-04-01' } },
   { type: 'RecordSpend', commandId: 'c6', budgetId: 'b-1', actor: coordinator, ...at,
     data: { spendId: 's1', lineId: 'pa', amount: Money.of('100.01'), spentOn: '2025-04-01', payee: 'PA',

@@ -35,11 +35,18 @@ describe('balances as the contract defines them', () => {
       c.spend('s2', 'physio', '20.00', actors.coordinator),
       c.spend('s3', 'pa', '7.00'),
       c.reverse('s3'),
+      cmd('PayFunds', actors.finance, {
+        stream: 'health',
+        amount: Money.of('200.00'),
+        option: 'direct-payment',
+        reference: 'P-1',
+      }),
       cmd('ReclaimSurplus', actors.finance, {
         stream: 'health',
         amount: Money.of('30.00'),
         reason: 'surplus',
         noticeRef: 'N',
+        deadline: '2025-05-31',
       }),
     ]);
     expect(balancesJson(balances(l.events()))).toEqual({

@@ -97,18 +97,12 @@ describe('decisions that lower a budget or refuse a request carry a reason', () 
       .thenRefused('reason-required');
   });
   it('a reclaim gives its reason and notice, and is recorded', () => {
-    given(...fundedBudget())
-      .when(
-        cmd('ReclaimSurplus', actors.finance, {
-          stream: 'health',
-          amount: Money.of('40.00'),
-          reason: 'surplus',
-          noticeRef: 'N-1',
-        }),
-      )
-      .then(['SurplusReclaimed'], (events) =>
-        expect(data(events, 'SurplusReclaimed').reason).toBe('surplus'),
-      );
+    given(...fundedBudget(), c.pay('health', '100.00'))
+      .when(c.reclaim('health', '40.00'))
+      .then(['SurplusReclaimed'], (events) => {
+        expect(data(events, 'SurplusReclaimed').reason).toBe('surplus');
+        expect(data(events, 'SurplusReclaimed').deadline).toBe('2025-06-30');
+      });
   });
 });
 
@@ -268,6 +262,7 @@ describe('reversal, never edit or delete', () => {
 describe('a closed budget accepts only reclaims and reversals', () => {
   const closed = (): Command[] => [
     ...fundedBudget(),
+    c.pay('social-care', '50.00'),
     c.spend('s1', 'pa', '10.00'),
     cmd('CloseBudget', actors.commissioner, { closedOn: '2025-06-01', reason: 'moved area' }),
   ];
@@ -284,14 +279,7 @@ describe('a closed budget accepts only reclaims and reversals', () => {
       .when(c.reverse('s1'))
       .then(['SpendReversed']);
     given(...closed())
-      .when(
-        cmd('ReclaimSurplus', actors.finance, {
-          stream: 'social-care',
-          amount: Money.of('5.00'),
-          reason: 'death',
-          noticeRef: 'N-2',
-        }),
-      )
+      .when(c.reclaim('social-care', '5.00', 'N-2', 'death'))
       .then(['SurplusReclaimed']);
   });
 });

@@ -240,7 +240,7 @@ describe('purpose and the NHS prohibited-spend rules', () => {
     run({
       type: 'AgreePlan',
       commandId: 'pa',
-      actor: coord,
+      actor: { id: 'p', role: 'holder' },
       data: { planVersion: 1, agreedOn: '2025-04-01' },
     });
     return l;

@@ -107,6 +107,25 @@ export const c = {
     }),
   reverse: (spendId: string, reason = 'entered twice', actor: Actor = actors.finance) =>
     cmd('ReverseSpend', actor, { spendId, reason }),
+  pay: (
+    stream: 'health' | 'social-care' | 'education' | 'contribution',
+    amount: string,
+    option: 'direct-payment' | 'managed-account' | 'third-party' = 'direct-payment',
+  ) =>
+    cmd('PayFunds', actors.finance, { stream, amount: Money.of(amount), option, reference: `pay-${n + 1}` }),
+  reclaim: (
+    stream: 'health' | 'social-care' | 'education' | 'contribution',
+    amount: string,
+    noticeRef = 'N-1',
+    reason: 'plan-change' | 'surplus' | 'misuse' | 'fraud' | 'death' = 'surplus',
+  ) =>
+    cmd('ReclaimSurplus', actors.finance, {
+      stream,
+      amount: Money.of(amount),
+      reason,
+      noticeRef,
+      deadline: '2025-06-30',
+    }),
 };
 
 /** A budget opened, funded 500/500 and with plan 1 (pa: 50/50 direct payment, physio: health notional) agreed. */

@@ -206,6 +206,7 @@ export function busyLedger(): Ledger {
     amount: Money.of('400.00'),
     reason: 'surplus',
     noticeRef: 'RN-2024-17',
+    deadline: '2024-05-29',
   });
   run(BUSY, 'RequestChange', holder, '2024-05-02', {
     changeRequestId: 'cr-a',

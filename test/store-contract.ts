@@ -2,8 +2,11 @@
  * The event store contract: one suite, run unchanged against every adapter
  * (test/store-memory.test.ts, test/store-file.test.ts, test/store-postgres.test.ts).
  */
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  CommandHandler,
+  CommandIdReused,
   ExpectedVersion,
   GENESIS_HASH,
   StoreError,
@@ -28,6 +31,17 @@ import {
   pending,
   setupBudget,
 } from './store-support.js';
+import {
+  checkEvents,
+  checkOutcomes,
+  play,
+  sameOutcomes,
+  scenarioArb,
+  viaHandler,
+} from './decider-contract.js';
+
+/** Scenarios the decider ⊆ contract property runs per store (each is many commands). */
+const STORE_RUNS = Number(process.env['FC_STORE_RUNS'] ?? 8);
 
 /** What a factory gives the suite: a fresh, empty store, and for durable stores a way to reopen it. */
 export interface StoreFixture {
@@ -387,6 +401,58 @@ export function eventStoreContract(name: string, make: () => Promise<StoreFixtur
       expect(await store.loadSnapshot('b-1')).toEqual(snap);
       await add('b-1', 'c-3');
       expect((await store.head('b-1')).version).toBe(3);
+    });
+
+    it('refuses a different command under a used command id, naming it, also after a reopen', async () => {
+      await openWith('b-1');
+      const state = await stateOf('b-1');
+      const first = pending(allocate('b-1', 'c-2', '9.99'), state);
+      await store.append('b-1', first, ExpectedVersion.exactly(1));
+      const check = async () => {
+        // the store: a typed refusal, nothing appended
+        const other = pending(allocate('b-1', 'c-2', '10.00'), state);
+        const err = await store.append('b-1', other, ExpectedVersion.any).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(CommandIdReused);
+        expect((err as CommandIdReused).code).toBe('command-id-reused');
+        expect((err as CommandIdReused).message).toContain('c-2');
+        expect((await store.head('b-1')).version).toBe(2);
+        // the same command again is a repeat
+        expect((await store.append('b-1', first, ExpectedVersion.any)).duplicate).toBe(true);
+        // through the handler: a domain refusal naming the id, never a store failure
+        const handler = new CommandHandler(store);
+        const r = await handler.handle(allocate('b-1', 'c-2', '10.00'));
+        expect(r._tag === 'Left' && r.left).toMatchObject({ code: 'command-id-reused', commandId: 'c-2' });
+        const same = await handler.handle(allocate('b-1', 'c-2', '9.99'));
+        expect(same._tag === 'Right' && same.right.duplicate).toBe(true);
+      };
+      await check();
+      if (fx.reopen !== undefined) {
+        store = chainChecked(await fx.reopen());
+        await check();
+      }
+    });
+
+    it('decider ⊆ contract: a handler on this store accepts only what the log contract accepts', async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(scenarioArb, async (s) => {
+          run += 1;
+          const prefix = `p${run}`;
+          const { ledger, sent, outcomes } = play(s, prefix);
+          const handled = await viaHandler(store, sent);
+          checkOutcomes(sent, handled, `${name} store`);
+          sameOutcomes(outcomes, handled, `${name} store`);
+          for (const e of ledger.events()) budgets.add(e.budgetId);
+          const stored = await Promise.all(
+            [...new Set(ledger.events().map((e) => e.budgetId))].map((b) => store.readStream(b)),
+          );
+          checkEvents(stored.flat(), (b) => ledger.stateOf(b));
+        }),
+        { numRuns: STORE_RUNS },
+      );
     });
 
     it('exports the exact bytes it sealed, as a log that verifies', async () => {

@@ -6,6 +6,7 @@ import {
   CommandHandler,
   ExpectedVersion,
   Ledger,
+  POSTGRES_SCHEMA_VERSION,
   PostgresEventStore,
   StoreError,
   VersionConflict,
@@ -84,7 +85,7 @@ describe('postgres store: schema', () => {
     expect((err as StoreError).message).toMatch(/tables do not exist .*run migrate\(\) once/);
     await Promise.all([store.migrate(), store.migrate(), store.migrate()]);
     await store.migrate();
-    expect(await store.schemaVersion()).toBe(1);
+    expect(await store.schemaVersion()).toBe(POSTGRES_SCHEMA_VERSION);
     expect(await store.readStream('b-1')).toEqual([]);
     await store.close();
   });

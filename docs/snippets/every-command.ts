@@ -70,6 +70,23 @@ export function everyCommand(): Command[] {
       reason: 'the assessment was revised',
     }),
     commands.assessContribution(meta('c-06', '2025-04-03', commissioner), { amount: Money.of('20.00') }),
+    commands.setLocalExclusions(meta('c-06a', '2025-04-03', commissioner), {
+      exclusions: [
+        {
+          stream: 'social-care',
+          purpose: 'gambling',
+          ruleId: 'dp-policy-7',
+          text: 'Council money does not pay for gambling',
+        },
+      ],
+      reason: "the council's direct payment policy",
+    }),
+    commands.holdContingency(meta('c-06b', '2025-04-03', finance), {
+      contingencyId: 'cont-1',
+      stream: 'health',
+      amount: Money.of('300.00'),
+      reason: 'held back for winter',
+    }),
     commands.proposePlan(meta('c-07', '2025-04-04', coordinator), {
       planVersion: 1,
       lines: [line('12000.00')],
@@ -113,6 +130,44 @@ export function everyCommand(): Command[] {
       changeRequestId: 'cr-1',
       summary: 'more respite over the summer',
     }),
+    commands.declineChangeRequest(meta('c-15a', '2025-05-10', coordinator), {
+      changeRequestId: 'cr-1',
+      reason: 'respite is already in the plan',
+    }),
+    commands.proposePlan(meta('c-15b', '2025-05-12', coordinator), {
+      planVersion: 3,
+      lines: [
+        line('10990.00'),
+        {
+          lineId: 'kit',
+          category: 'equipment',
+          option: 'direct-payment',
+          amount: Money.of('10.00'),
+          shares: { health: 1, 'social-care': 1 },
+        },
+      ],
+    }),
+    commands.agreePlanInBestInterests(meta('c-15c', '2025-05-13', coordinator), {
+      planVersion: 3,
+      agreedOn: '2025-05-13',
+      bestInterestsReason: 'the holder was too unwell to decide; a best-interests meeting with her sister',
+    }),
+    commands.recordSpend(meta('c-15d', '2025-05-20', holder), {
+      spendId: 'sp-3',
+      lineId: 'kit',
+      amount: Money.of('12.00'),
+      spentOn: '2025-05-20',
+      payee: 'Mobility shop',
+      evidenceRef: 'receipt-05',
+    }),
+    commands.explainOverspend(meta('c-15e', '2025-05-21', coordinator), {
+      lineId: 'kit',
+      reason: 'the price rose after the plan was agreed',
+    }),
+    commands.approveOverspendException(meta('c-15f', '2025-05-22', commissioner), {
+      lineId: 'kit',
+      reason: 'a one-off rise',
+    }),
     commands.recordOutcome(meta('c-16a', '2025-06-30', coordinator), {
       instrument: 'poet',
       measuredOn: '2025-06-30',
@@ -135,6 +190,17 @@ export function everyCommand(): Command[] {
       amount: Money.of('200.00'),
       reason: 'surplus',
       noticeRef: 'notice-1',
+      deadline: '2025-08-29',
+    }),
+    commands.requestReconsideration(meta('c-19a', '2025-08-05', holder), {
+      noticeRef: 'notice-1',
+      reason: 'the PA invoices for July are late',
+    }),
+    commands.answerReconsideration(meta('c-19b', '2025-08-20', finance), {
+      noticeRef: 'notice-1',
+      outcome: 'reduced',
+      returned: Money.of('50.00'),
+      reason: 'half of the July invoices came in',
     }),
     commands.stopDirectPayment(meta('c-20', '2025-09-01', commissioner), {
       reason: 'the holder moved to a managed account',
@@ -142,6 +208,11 @@ export function everyCommand(): Command[] {
     commands.revokeRepresentative(meta('c-21', '2025-09-02', coordinator), {
       representativeId: 'rep-1',
       reason: 'the holder asked',
+    }),
+    commands.returnContingency(meta('c-21a', '2026-03-30', finance), {
+      contingencyId: 'cont-1',
+      amount: Money.of('300.00'),
+      reason: 'not needed this year',
     }),
     commands.closeBudget(meta('c-22', '2026-03-31', coordinator), {
       closedOn: '2026-03-31',

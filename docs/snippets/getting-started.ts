@@ -28,6 +28,7 @@ export function gettingStarted(): string {
   // #region record
   const coordinator: Actor = { id: 'coord-1', role: 'coordinator' };
   const finance: Actor = { id: 'icb-finance-1', role: 'finance' };
+  const person: Actor = { id: 'person-7', role: 'holder' };
   const ledger = new Ledger();
   ledger.recordOrThrow(
     cmd('OpenBudget', coordinator, '01', {
@@ -68,7 +69,7 @@ export function gettingStarted(): string {
       ],
     }),
   );
-  ledger.recordOrThrow(cmd('AgreePlan', coordinator, '04', { planVersion: 1, agreedOn: '2025-04-04' }));
+  ledger.recordOrThrow(cmd('AgreePlan', person, '04', { planVersion: 1, agreedOn: '2025-04-04' }));
   ledger.recordOrThrow(
     cmd('RecordSpend', finance, '28', {
       spendId: 'inv-0428',

@@ -153,6 +153,7 @@ export function budgetLife(): string {
     amount: Money.of('100.00'),
     reason: 'surplus',
     noticeRef: 'notice-2025-10-01',
+    deadline: '2025-10-29',
   });
   record('CloseBudget', coordinator, '2025-10-15', { closedOn: '2025-10-15', reason: 'moved out of area' });
   // #endregion end

@@ -53,6 +53,8 @@ export function statusOf(error: HandlerError): number {
       return 403; // this actor may not do this
     case 'version-conflict':
       return 409; // the budget changed: reload and decide again
+    case 'command-id-reused':
+      return 409; // this commandId was used for another command: send a new id
     case 'store-failure':
       return 503; // try again later (same commandId: repeats are safe)
     default:

@@ -2,6 +2,12 @@ import * as t from 'io-ts';
 import {
   BudgetClosedC,
   BudgetOpenedC,
+  ChangeRequestDeclinedC,
+  ContingencyHeldC,
+  ContingencyReturnedC,
+  LocalExclusionsSetC,
+  ReconsiderationOutcomeC,
+  ReconsiderationRequestedC,
   ChangeRequestedC,
   ContributionAssessedC,
   FundingAdjustedC,
@@ -16,15 +22,18 @@ import {
   RepresentativeRevokedC,
   ReviewCompletedC,
   SpendReversedC,
-  SurplusReclaimedC,
   type EventType,
 } from '../events/data.js';
 import {
   BudgetIdC,
   DateC,
+  NonNegativeMoneyC,
+  PositiveIntC,
   PositiveMoneyC,
   PurposeC,
+  ReclaimReasonC,
   RefC,
+  StreamC,
   RoleC,
   TextC,
   TimestampC,
@@ -48,6 +57,36 @@ export const RecordSpendDataC = t.intersection([
   t.partial({ purpose: PurposeC }),
 ]);
 
+/** What a reclaim command carries: the written notice's reference and deadline are required. */
+export const ReclaimSurplusDataC = t.type({
+  stream: StreamC,
+  amount: PositiveMoneyC,
+  reason: ReclaimReasonC,
+  noticeRef: RefC,
+  deadline: DateC,
+});
+
+/** Agreeing a plan in the best interests of a person who cannot agree: the reason is required. */
+export const AgreePlanInBestInterestsDataC = t.type({
+  planVersion: PositiveIntC,
+  agreedOn: DateC,
+  bestInterestsReason: TextC,
+});
+
+/** What an overspend note is about: exactly one of a line or a stream, with the reason. */
+export const OverspendNoteDataC = t.intersection([
+  t.type({ reason: TextC }),
+  t.partial({ lineId: RefC, stream: StreamC }),
+]);
+
+/** The funder's answer to a reconsideration: what goes back (`returned`) and why. */
+export const AnswerReconsiderationDataC = t.type({
+  noticeRef: RefC,
+  outcome: ReconsiderationOutcomeC,
+  returned: NonNegativeMoneyC,
+  reason: TextC,
+});
+
 /** The payload codec of every command; most carry exactly the data of the event they produce. */
 export const commandDataCodecs = {
   OpenBudget: BudgetOpenedC,
@@ -61,7 +100,7 @@ export const commandDataCodecs = {
   RequestChange: ChangeRequestedC,
   RecordSpend: RecordSpendDataC,
   ReverseSpend: SpendReversedC,
-  ReclaimSurplus: SurplusReclaimedC,
+  ReclaimSurplus: ReclaimSurplusDataC,
   CompleteReview: ReviewCompletedC,
   SuspendDirectPayment: ReasonC,
   ResumeDirectPayment: ReasonC,
@@ -71,6 +110,15 @@ export const commandDataCodecs = {
   RevokeRepresentative: RepresentativeRevokedC,
   // The item checks across fields (score ranges, repeats) are the decider's, naming the field.
   RecordOutcome: OutcomeRecordedShape,
+  AgreePlanInBestInterests: AgreePlanInBestInterestsDataC,
+  DeclineChangeRequest: ChangeRequestDeclinedC,
+  ExplainOverspend: OverspendNoteDataC,
+  ApproveOverspendException: OverspendNoteDataC,
+  RequestReconsideration: ReconsiderationRequestedC,
+  AnswerReconsideration: AnswerReconsiderationDataC,
+  SetLocalExclusions: LocalExclusionsSetC,
+  HoldContingency: ContingencyHeldC,
+  ReturnContingency: ContingencyReturnedC,
 } as const;
 
 /** The name of every command. */
@@ -104,6 +152,15 @@ export const EVENT_OF_COMMAND: { readonly [K in CommandType]: EventType } = {
   AuthoriseRepresentative: 'RepresentativeAuthorised',
   RevokeRepresentative: 'RepresentativeRevoked',
   RecordOutcome: 'OutcomeRecorded',
+  AgreePlanInBestInterests: 'PlanAgreed',
+  DeclineChangeRequest: 'ChangeRequestDeclined',
+  ExplainOverspend: 'OverspendExplained',
+  ApproveOverspendException: 'OverspendExceptionApproved',
+  RequestReconsideration: 'ReconsiderationRequested',
+  AnswerReconsideration: 'ReclaimReconsidered',
+  SetLocalExclusions: 'LocalExclusionsSet',
+  HoldContingency: 'ContingencyHeld',
+  ReturnContingency: 'ContingencyReturned',
 };
 
 /**

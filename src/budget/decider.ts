@@ -8,7 +8,7 @@ import { STREAMS, type ManagementOption, type Stream } from '../events/primitive
 import { formatIssue, issuesOf } from '../events/report.js';
 import { unsafeInputIssue, unknownFieldIssue } from '../events/strict.js';
 import { currentVersion } from '../events/upcast.js';
-import { allocate } from '../money/money.js';
+import { Money, allocate } from '../money/money.js';
 import {
   CommandMetaC,
   commandDataCodecs,
@@ -18,6 +18,7 @@ import {
   type CommandType,
 } from './commands.js';
 import { ledgerError, type LedgerError } from './errors.js';
+import { checkRepeat } from './fingerprint.js';
 import {
   AFTER_CLOSE,
   COMMAND_ROLES,
@@ -131,6 +132,48 @@ function checkLines(state: BudgetState, lines: readonly PlanLine[]): LedgerError
       }
       if (s === 'contribution' && freeAtPointOfUse(state)) return contributionNotAllowed(state);
     }
+    const contribution = line.shares.contribution;
+    const care = line.shares['social-care'];
+    if (contribution !== undefined && (care === undefined || contribution > care)) {
+      return ledgerError(
+        'contribution-without-social-care',
+        care === undefined
+          ? `line ${line.lineId}: a contribution share needs a social-care share on the same line (a contribution is a charge for social care)`
+          : `line ${line.lineId}: the contribution share (${contribution}) may not be larger than the social-care share (${care})`,
+        { field: `data.lines[${i}].shares.contribution` },
+      );
+    }
+  }
+  return null;
+}
+
+/** The surplus held in the person's account for a stream: paid in, less spend from it, less reclaims. */
+export function accountSurplus(state: BudgetState, stream: Stream): Money {
+  const x = state.totals.get(stream);
+  if (x === undefined) return Money.zero;
+  let spent = Money.zero;
+  for (const sp of state.spends.values()) {
+    if (sp.reversed || (sp.option !== 'direct-payment' && sp.option !== 'managed-account')) continue;
+    spent = spent.plus(sp.split[stream] ?? Money.zero);
+  }
+  return x.paidToAccount.minus(spent).minus(x.reclaimed);
+}
+
+/** Checks that a contribution allocation stays within the amount assessed. */
+function contributionWithin(state: BudgetState, field: string, after: Money): LedgerError | null {
+  if (state.contribution === null) {
+    return ledgerError(
+      'contribution-not-assessed',
+      'a contribution is allocated only after it is assessed (AssessContribution)',
+      { field },
+    );
+  }
+  if (after.greaterThan(state.contribution)) {
+    return ledgerError(
+      'contribution-above-assessed',
+      `the contribution allocated would be ${after.format()}, above the ${state.contribution.format()} assessed`,
+      { field, assessed: state.contribution, allocated: after },
+    );
   }
   return null;
 }
@@ -159,10 +202,16 @@ function roleCheck(command: Command, state: BudgetState): LedgerError | null {
     );
   }
   if (!allowed.includes(role)) {
+    const who = `${role === 'auditor' ? 'an' : 'a'} ${role}`;
+    const list = allowed.join(', ') || 'nobody';
     return ledgerError(
       'role-not-allowed',
-      `${role === 'auditor' ? 'an' : 'a'} ${role} may not ${describeCommand(command.type)}; allowed: ${allowed.join(', ') || 'nobody'}`,
-      { role, command: command.type, allowed },
+      `${who} may not ${describeCommand(command.type)}; allowed: ${list}`,
+      {
+        role,
+        command: command.type,
+        allowed,
+      },
     );
   }
   if (role === 'holder' && state.opened !== null && command.actor.id !== state.opened.personRef) {
@@ -235,6 +284,15 @@ function decideOpen(c: CommandOf<'OpenBudget'>, s: BudgetState): Result {
       ),
     );
   }
+  if (c.data.streams.includes('contribution') && !c.data.streams.includes('social-care')) {
+    return left(
+      ledgerError(
+        'contribution-without-social-care',
+        'a contribution is a charge for social care: a budget has a contribution stream only beside a social-care stream',
+        { field: 'data.streams' },
+      ),
+    );
+  }
   return one(c, 'BudgetOpened', c.data);
 }
 
@@ -247,13 +305,39 @@ function decideSpend(c: CommandOf<'RecordSpend'>, s: BudgetState): Result {
     );
   }
   const { purpose = 'unspecified', ...spend } = c.data;
-  const plan = planOn(s.plans, c.data.spentOn);
+  const opened = s.opened;
+  const outside =
+    opened !== null && (c.data.spentOn < opened.periodStart || c.data.spentOn > opened.periodEnd);
+  const plan = outside ? undefined : planOn(s.plans, c.data.spentOn);
   const line = plan?.lines.find((l) => l.lineId === c.data.lineId);
   if (line === undefined) {
     const known = s.plans.some((p) => p.lines.some((l) => l.lineId === c.data.lineId));
-    const problem =
-      plan === undefined ? 'no-agreed-plan' : known ? 'line-not-in-agreed-plan' : 'unknown-line';
-    return one(c, 'OffPlanSpendFlagged', { ...spend, problem });
+    const problem = outside
+      ? 'outside-budget-period'
+      : plan === undefined
+        ? 'no-agreed-plan'
+        : known
+          ? 'line-not-in-agreed-plan'
+          : 'unknown-line';
+    return one(
+      c,
+      'OffPlanSpendFlagged',
+      purpose === 'unspecified' ? { ...spend, problem } : { ...spend, problem, purpose },
+    );
+  }
+  const byHolder = c.actor.role === 'holder' || c.actor.role === 'representative';
+  if (
+    byHolder &&
+    s.directPayment === 'stopped' &&
+    (line.option === 'direct-payment' || line.option === 'managed-account')
+  ) {
+    return left(
+      ledgerError(
+        'direct-payment-state',
+        `direct payments are stopped (${s.directPaymentReason ?? 'no reason recorded'}): the ${c.actor.role} can no longer spend on ${line.option} line ${line.lineId}`,
+        { status: s.directPayment, command: c.type },
+      ),
+    );
   }
   const rule = line.shares.health === undefined ? undefined : HEALTH_PROHIBITED_PURPOSES[purpose];
   if (rule !== undefined) {
@@ -265,8 +349,117 @@ function decideSpend(c: CommandOf<'RecordSpend'>, s: BudgetState): Result {
       ),
     );
   }
+  const local = s.exclusions.find((x) => x.purpose === purpose && line.shares[x.stream] !== undefined);
+  if (local !== undefined) {
+    return left(
+      ledgerError(
+        'prohibited-purpose',
+        `line ${line.lineId} has a ${local.stream} share, and this site's ${local.stream} money may not pay for ${purpose} (local rule ${local.ruleId}: ${local.text})`,
+        { purpose, rule: local.ruleId },
+      ),
+    );
+  }
   const split = allocate(c.data.amount, line.shares, STREAMS);
   return one(c, 'SpendRecorded', { ...spend, purpose, split });
+}
+
+/** The overspend now on a line (of the latest agreed plan) or a stream; zero or less when none. */
+export function overspendOf(
+  s: BudgetState,
+  target: { readonly lineId?: string; readonly stream?: Stream },
+): Money {
+  if (target.lineId !== undefined) {
+    const line = planOn(s.plans, '9999-12-31')?.lines.find((l) => l.lineId === target.lineId);
+    if (line === undefined) return Money.zero;
+    let spent = Money.zero;
+    for (const sp of s.spends.values())
+      if (!sp.reversed && sp.lineId === line.lineId) spent = spent.plus(sp.amount);
+    return spent.minus(line.amount);
+  }
+  const x = target.stream === undefined ? undefined : s.totals.get(target.stream);
+  return x === undefined ? Money.zero : x.spent.plus(x.reclaimed).minus(x.allocated);
+}
+
+function decideOverspendNote(
+  c: CommandOf<'ExplainOverspend'> | CommandOf<'ApproveOverspendException'>,
+  s: BudgetState,
+): Result {
+  const { lineId, stream, reason } = c.data;
+  if ((lineId === undefined) === (stream === undefined)) {
+    return left(invalid('data.lineId', 'name exactly one of a line (lineId) or a stream (stream)'));
+  }
+  if (stream !== undefined) {
+    const bad = streamIn(s, stream);
+    if (bad !== null) return left(bad);
+  }
+  const what = c.type === 'ExplainOverspend' ? 'Explaining an overspend' : 'Approving an exception';
+  const bad = needReason('data.reason', reason, what);
+  if (bad !== null) return left(bad);
+  const over = overspendOf(s, c.data);
+  if (!over.isPositive()) {
+    return left(
+      ledgerError(
+        'no-overspend',
+        `there is no overspend on ${lineId !== undefined ? `line ${lineId}` : `the ${stream ?? ''} stream`} to ${c.type === 'ExplainOverspend' ? 'explain' : 'approve'}`,
+        { field: lineId !== undefined ? 'data.lineId' : 'data.stream' },
+      ),
+    );
+  }
+  const data = { ...c.data, over };
+  return c.type === 'ExplainOverspend'
+    ? one(c, 'OverspendExplained', data)
+    : one(c, 'OverspendExceptionApproved', data);
+}
+
+function decideReconsideration(
+  c: CommandOf<'RequestReconsideration'> | CommandOf<'AnswerReconsideration'>,
+  s: BudgetState,
+): Result {
+  const r = s.reclaims.get(c.data.noticeRef);
+  if (r === undefined) {
+    return left(
+      ledgerError('unknown-reclaim', `there is no reclaim with notice ${c.data.noticeRef} on this budget`, {
+        noticeRef: c.data.noticeRef,
+      }),
+    );
+  }
+  const need = c.type === 'RequestReconsideration' ? 'none' : 'requested';
+  if (r.reconsideration !== need) {
+    const now = {
+      none: 'not been asked for',
+      requested: 'already been asked for',
+      answered: 'already been answered',
+    }[r.reconsideration];
+    return left(
+      ledgerError('reconsideration-state', `reconsideration of notice ${r.noticeRef} has ${now}`, {
+        noticeRef: r.noticeRef,
+        status: r.reconsideration,
+      }),
+    );
+  }
+  if (c.type === 'RequestReconsideration') {
+    const bad = needReason('data.reason', c.data.reason, 'Asking for reconsideration');
+    return bad !== null ? left(bad) : one(c, 'ReconsiderationRequested', c.data);
+  }
+  const bad = needReason('data.reason', c.data.reason, 'The answer to a reconsideration');
+  if (bad !== null) return left(bad);
+  const { outcome, returned } = c.data;
+  const fits =
+    outcome === 'upheld'
+      ? returned.isZero()
+      : outcome === 'withdrawn'
+        ? returned.equals(r.amount)
+        : returned.isPositive() && returned.lessThan(r.amount);
+  if (!fits) {
+    const want =
+      outcome === 'upheld'
+        ? 'an upheld reclaim returns 0.00'
+        : outcome === 'withdrawn'
+          ? `a withdrawn reclaim returns all of it (${r.amount.toString()})`
+          : `a reduced reclaim returns more than 0.00 and less than the ${r.amount.toString()} reclaimed`;
+    return left(invalid('data.returned', `${want}, not ${returned.toString()}`));
+  }
+  return one(c, 'ReclaimReconsidered', { ...c.data, stream: r.stream });
 }
 
 function decideByType(c: Command, s: BudgetState): Result {
@@ -276,27 +469,69 @@ function decideByType(c: Command, s: BudgetState): Result {
     case 'AllocateFunding': {
       const bad = streamIn(s, c.data.stream);
       if (bad !== null) return left(bad);
-      if (c.data.stream === 'contribution' && freeAtPointOfUse(s)) return left(contributionNotAllowed(s));
+      if (c.data.stream === 'contribution') {
+        if (freeAtPointOfUse(s)) return left(contributionNotAllowed(s));
+        const x = s.totals.get('contribution');
+        const before = c.data.stage === 'agreed' ? x?.allocated : x?.indicative;
+        const over = contributionWithin(s, 'data.amount', (before ?? Money.zero).plus(c.data.amount));
+        if (over !== null) return left(over);
+      }
       return one(c, 'FundingAllocated', c.data);
     }
     case 'AdjustFunding': {
       const bad =
         streamIn(s, c.data.stream) ?? needReason('data.reason', c.data.reason, 'A funding adjustment');
       if (bad !== null) return left(bad);
-      if (c.data.stream === 'contribution' && freeAtPointOfUse(s)) return left(contributionNotAllowed(s));
+      const after = (s.totals.get(c.data.stream)?.allocated ?? Money.zero).plus(c.data.delta);
+      if (after.isNegative()) {
+        return left(
+          ledgerError(
+            'allocation-below-zero',
+            `the ${c.data.stream} funding agreed would fall to ${after.format()}: an adjustment may lower it to 0.00 at most`,
+            { field: 'data.delta', stream: c.data.stream, allocated: after },
+          ),
+        );
+      }
+      if (c.data.stream === 'contribution') {
+        if (freeAtPointOfUse(s)) return left(contributionNotAllowed(s));
+        if (c.data.delta.isPositive()) {
+          const over = contributionWithin(s, 'data.delta', after);
+          if (over !== null) return left(over);
+        }
+      }
       return one(c, 'FundingAdjusted', c.data);
     }
-    case 'AssessContribution':
+    case 'AssessContribution': {
       if (freeAtPointOfUse(s)) return left(contributionNotAllowed(s));
+      if (!(s.opened?.streams ?? []).includes('social-care')) {
+        return left(
+          ledgerError(
+            'contribution-without-social-care',
+            'a contribution is a charge for social care: this budget has no social-care stream',
+            { field: 'type' },
+          ),
+        );
+      }
+      const allocated = s.totals.get('contribution')?.allocated ?? Money.zero;
+      if (allocated.greaterThan(c.data.amount)) {
+        return left(
+          ledgerError(
+            'contribution-above-assessed',
+            `${allocated.format()} of contribution is already allocated, above the ${c.data.amount.format()} now assessed: adjust the contribution funding down first`,
+            { field: 'data.amount', assessed: c.data.amount, allocated },
+          ),
+        );
+      }
       return one(c, 'ContributionAssessed', c.data);
+    }
     case 'PayFunds': {
       const bad = streamIn(s, c.data.stream);
       if (bad !== null) return left(bad);
-      if (c.data.option === 'direct-payment' && s.directPayment !== 'active') {
+      if (c.data.option !== 'third-party' && s.directPayment !== 'active') {
         return left(
           ledgerError(
             'direct-payment-state',
-            `direct payments are ${s.directPayment}: no money can be paid into the account`,
+            `direct payments are ${s.directPayment}: no money can be paid into the person's account (${c.data.option})`,
             {
               status: s.directPayment,
               command: c.type,
@@ -335,6 +570,7 @@ function decideByType(c: Command, s: BudgetState): Result {
       return bad !== null ? left(bad) : one(c, 'PlanProposed', c.data);
     }
     case 'AgreePlan':
+    case 'AgreePlanInBestInterests':
     case 'RejectPlan': {
       const plan = s.plans.find((p) => p.planVersion === c.data.planVersion);
       if (plan === undefined || plan.status !== 'proposed') {
@@ -342,7 +578,7 @@ function decideByType(c: Command, s: BudgetState): Result {
         return left(
           ledgerError(
             'plan-not-pending',
-            `plan version ${c.data.planVersion} is ${status}, so it cannot be ${c.type === 'AgreePlan' ? 'agreed' : 'rejected'}`,
+            `plan version ${c.data.planVersion} is ${status}, so it cannot be ${c.type === 'RejectPlan' ? 'rejected' : 'agreed'}`,
             {
               planVersion: c.data.planVersion,
               status,
@@ -351,6 +587,14 @@ function decideByType(c: Command, s: BudgetState): Result {
         );
       }
       if (c.type === 'AgreePlan') return one(c, 'PlanAgreed', c.data);
+      if (c.type === 'AgreePlanInBestInterests') {
+        const bad = needReason(
+          'data.bestInterestsReason',
+          c.data.bestInterestsReason,
+          'Agreeing a plan in the best interests of a person who cannot agree',
+        );
+        return bad !== null ? left(bad) : one(c, 'PlanAgreed', c.data);
+      }
       const bad = needReason('data.reason', c.data.reason, 'Rejecting a plan');
       return bad !== null ? left(bad) : one(c, 'PlanRejected', c.data);
     }
@@ -363,6 +607,97 @@ function decideByType(c: Command, s: BudgetState): Result {
         );
       }
       return one(c, 'ChangeRequested', c.data);
+    case 'DeclineChangeRequest': {
+      const cr = s.changeRequests.get(c.data.changeRequestId);
+      if (cr === undefined) {
+        return left(
+          ledgerError(
+            'unknown-change-request',
+            `there is no change request ${c.data.changeRequestId} on this budget`,
+            {
+              changeRequestId: c.data.changeRequestId,
+            },
+          ),
+        );
+      }
+      const answered = s.plans.find(
+        (p) =>
+          p.changeRequestId === cr.changeRequestId && (p.status === 'agreed' || p.status === 'superseded'),
+      );
+      if (cr.declinedAt !== undefined || answered !== undefined) {
+        return left(
+          ledgerError(
+            'change-request-closed',
+            cr.declinedAt !== undefined
+              ? `change request ${cr.changeRequestId} was already declined`
+              : `change request ${cr.changeRequestId} was answered by plan version ${answered?.planVersion ?? 0}, agreed`,
+            { changeRequestId: cr.changeRequestId },
+          ),
+        );
+      }
+      const bad = needReason('data.reason', c.data.reason, 'Declining a change request');
+      return bad !== null ? left(bad) : one(c, 'ChangeRequestDeclined', c.data);
+    }
+    case 'ExplainOverspend':
+    case 'ApproveOverspendException':
+      return decideOverspendNote(c, s);
+    case 'RequestReconsideration':
+    case 'AnswerReconsideration':
+      return decideReconsideration(c, s);
+    case 'SetLocalExclusions': {
+      for (const [i, x] of c.data.exclusions.entries()) {
+        const bad = streamIn(s, x.stream);
+        if (bad !== null) return left(invalid(`data.exclusions[${i}].stream`, bad.message));
+        if (x.purpose === 'unspecified') {
+          return left(
+            invalid(
+              `data.exclusions[${i}].purpose`,
+              'an exclusion names a purpose; "unspecified" cannot be excluded',
+            ),
+          );
+        }
+      }
+      const bad = needReason('data.reason', c.data.reason, 'Setting local exclusions');
+      return bad !== null ? left(bad) : one(c, 'LocalExclusionsSet', c.data);
+    }
+    case 'HoldContingency': {
+      const bad =
+        streamIn(s, c.data.stream) ?? needReason('data.reason', c.data.reason, 'Holding a contingency');
+      if (bad !== null) return left(bad);
+      if (s.contingencies.has(c.data.contingencyId)) {
+        return left(
+          ledgerError('duplicate-contingency', `contingency ${c.data.contingencyId} already exists`, {
+            contingencyId: c.data.contingencyId,
+          }),
+        );
+      }
+      return one(c, 'ContingencyHeld', c.data);
+    }
+    case 'ReturnContingency': {
+      const k = s.contingencies.get(c.data.contingencyId);
+      if (k === undefined) {
+        return left(
+          ledgerError(
+            'unknown-contingency',
+            `there is no contingency ${c.data.contingencyId} on this budget`,
+            {
+              contingencyId: c.data.contingencyId,
+            },
+          ),
+        );
+      }
+      const held = k.amount.minus(k.returned);
+      if (c.data.amount.greaterThan(held)) {
+        return left(
+          ledgerError(
+            'contingency-above-held',
+            `only ${held.format()} of contingency ${k.contingencyId} is still held, not ${c.data.amount.format()}`,
+            { field: 'data.amount', held },
+          ),
+        );
+      }
+      return one(c, 'ContingencyReturned', c.data);
+    }
     case 'RecordSpend':
       return decideSpend(c, s);
     case 'ReverseSpend': {
@@ -386,7 +721,34 @@ function decideByType(c: Command, s: BudgetState): Result {
     }
     case 'ReclaimSurplus': {
       const bad = streamIn(s, c.data.stream);
-      return bad !== null ? left(bad) : one(c, 'SurplusReclaimed', c.data);
+      if (bad !== null) return left(bad);
+      if (s.reclaims.has(c.data.noticeRef)) {
+        return left(
+          ledgerError('duplicate-notice', `notice ${c.data.noticeRef} was already used for a reclaim`, {
+            noticeRef: c.data.noticeRef,
+          }),
+        );
+      }
+      if (c.data.deadline < c.occurredAt.slice(0, 10)) {
+        return left(
+          invalid(
+            'data.deadline',
+            `the notice's deadline (${c.data.deadline}) is before the notice is given`,
+          ),
+        );
+      }
+      const surplus = accountSurplus(s, c.data.stream);
+      if (c.data.amount.greaterThan(surplus)) {
+        const held = surplus.isNegative() ? Money.zero : surplus;
+        return left(
+          ledgerError(
+            'reclaim-above-surplus',
+            `a reclaim takes only the surplus held in the person's account: ${held.format()} of ${c.data.stream} money (paid in, less spend from it and earlier reclaims), not ${c.data.amount.format()}`,
+            { field: 'data.amount', stream: c.data.stream, surplus: held },
+          ),
+        );
+      }
+      return one(c, 'SurplusReclaimed', c.data);
     }
     case 'CompleteReview':
       return one(c, 'ReviewCompleted', c.data);
@@ -402,10 +764,17 @@ function decideByType(c: Command, s: BudgetState): Result {
       const need =
         c.type === 'ResumeDirectPayment' ? 'suspended' : c.type === 'SuspendDirectPayment' ? 'active' : null;
       if (s.directPayment === 'stopped' || (need !== null && s.directPayment !== need)) {
+        const done = {
+          SuspendDirectPayment: 'suspended',
+          ResumeDirectPayment: 'resumed',
+          StopDirectPayment: 'stopped',
+        };
         return left(
           ledgerError(
             'direct-payment-state',
-            `direct payments are ${s.directPayment}, so they cannot be ${describeCommand(c.type).split(' ')[0]}ed`,
+            s.directPayment === 'stopped'
+              ? `direct payments are stopped for good, so they cannot be ${done[c.type]}`
+              : `direct payments are ${s.directPayment}, so they cannot be ${done[c.type]}`,
             {
               status: s.directPayment,
               command: c.type,
@@ -500,19 +869,25 @@ export interface Execution {
 
 /**
  * Decides and evolves in one step, with idempotency: a repeated `commandId` returns the events
- * it produced the first time (looked up in `history`) and changes nothing.
+ * it produced the first time (looked up in `history`) and changes nothing; a different command
+ * under a used `commandId` is refused with `command-id-reused` (checked against `history`).
  */
 export function execute(
   command: Command,
   state: BudgetState,
   history: readonly PendingEvent[] = [],
 ): Either<LedgerError, Execution> {
-  const seen = state.commands.get(command.commandId);
+  const decoded = decodedCommands.has(command) ? right(command) : decodeCommand(command);
+  if (decoded._tag === 'Left') return decoded;
+  const c = decoded.right;
+  const seen = state.commands.get(c.commandId);
   if (seen !== undefined) {
     const ids = new Set(seen);
-    return right({ events: history.filter((e) => ids.has(e.eventId)), state, duplicate: true });
+    const events = history.filter((e) => ids.has(e.eventId));
+    const reused = checkRepeat(c, events);
+    return reused === null ? right({ events, state, duplicate: true }) : left(reused);
   }
-  const r = decide(command, state);
+  const r = decide(c, state);
   if (r._tag === 'Left') return r;
   let next = state;
   for (const e of r.right) next = evolve(next, e);

@@ -1,4 +1,5 @@
 import type { ManagementOption, Role, Stream } from '../events/primitives.js';
+import type { Money } from '../money/money.js';
 import type { CommandType } from './commands.js';
 
 /**
@@ -91,6 +92,99 @@ export type LedgerError =
       readonly message: string;
       readonly purpose: string;
       readonly rule: string;
+    }
+  | {
+      /** A `contribution` stream or share without the social care it is a charge for. */
+      readonly code: 'contribution-without-social-care';
+      readonly message: string;
+      readonly field: string;
+    }
+  | {
+      /** A contribution allocated before any `ContributionAssessed`. */
+      readonly code: 'contribution-not-assessed';
+      readonly message: string;
+      readonly field: string;
+    }
+  | {
+      /** The contribution allocated would exceed the amount assessed. */
+      readonly code: 'contribution-above-assessed';
+      readonly message: string;
+      readonly field: string;
+      readonly assessed: Money;
+      readonly allocated: Money;
+    }
+  | {
+      /** An adjustment would take a stream's agreed funding below 0.00. */
+      readonly code: 'allocation-below-zero';
+      readonly message: string;
+      readonly field: string;
+      readonly stream: Stream;
+      readonly allocated: Money;
+    }
+  | {
+      /** A reclaim above the surplus held in the person's account for that stream. */
+      readonly code: 'reclaim-above-surplus';
+      readonly message: string;
+      readonly field: string;
+      readonly stream: Stream;
+      readonly surplus: Money;
+    }
+  | {
+      /** Declining a change request already declined or already answered by an agreed plan. */
+      readonly code: 'change-request-closed';
+      readonly message: string;
+      readonly changeRequestId: string;
+    }
+  | {
+      /** Explaining or approving an overspend where there is none. */
+      readonly code: 'no-overspend';
+      readonly message: string;
+      readonly field: string;
+    }
+  | {
+      /** A reclaim notice that does not exist on the budget. */
+      readonly code: 'unknown-reclaim';
+      readonly message: string;
+      readonly noticeRef: string;
+    }
+  | {
+      /** A new reclaim with a notice reference already used on the budget. */
+      readonly code: 'duplicate-notice';
+      readonly message: string;
+      readonly noticeRef: string;
+    }
+  | {
+      /** Asking twice for reconsideration, or answering one that was not asked for or already answered. */
+      readonly code: 'reconsideration-state';
+      readonly message: string;
+      readonly noticeRef: string;
+      readonly status: string;
+    }
+  | {
+      /** A contingency id that does not exist on the budget. */
+      readonly code: 'unknown-contingency';
+      readonly message: string;
+      readonly contingencyId: string;
+    }
+  | {
+      /** A new contingency with an id already used on the budget. */
+      readonly code: 'duplicate-contingency';
+      readonly message: string;
+      readonly contingencyId: string;
+    }
+  | {
+      /** Returning more of a contingency than is still held. */
+      readonly code: 'contingency-above-held';
+      readonly message: string;
+      readonly field: string;
+      readonly held: Money;
+    }
+  | {
+      /** A different command sent with a `commandId` already used on the budget. */
+      readonly code: 'command-id-reused';
+      readonly message: string;
+      readonly field: 'commandId';
+      readonly commandId: string;
     };
 
 /** Every `code` a {@link LedgerError} can have. */

@@ -13,7 +13,7 @@ export const COMMAND_ROLES: { readonly [K in CommandType]: readonly Role[] } = {
   AssessContribution: ['commissioner', 'finance'],
   PayFunds: ['commissioner', 'finance'],
   ProposePlan: ['coordinator'],
-  AgreePlan: ['holder', 'representative', 'coordinator', 'commissioner'],
+  AgreePlan: ['holder', 'representative'],
   RejectPlan: ['holder', 'representative', 'coordinator', 'commissioner'],
   RequestChange: ['holder', 'representative', 'coordinator'],
   RecordSpend: ['holder', 'representative', 'coordinator', 'commissioner', 'finance'],
@@ -27,6 +27,15 @@ export const COMMAND_ROLES: { readonly [K in CommandType]: readonly Role[] } = {
   AuthoriseRepresentative: ['coordinator', 'commissioner'],
   RevokeRepresentative: ['coordinator', 'commissioner'],
   RecordOutcome: ['holder', 'representative', 'coordinator'],
+  AgreePlanInBestInterests: ['coordinator'],
+  DeclineChangeRequest: ['coordinator', 'commissioner'],
+  ExplainOverspend: ['coordinator'],
+  ApproveOverspendException: ['commissioner'],
+  RequestReconsideration: ['holder', 'representative'],
+  AnswerReconsideration: ['commissioner', 'finance'],
+  SetLocalExclusions: ['commissioner'],
+  HoldContingency: ['commissioner', 'finance'],
+  ReturnContingency: ['commissioner', 'finance'],
 };
 
 /**
@@ -40,8 +49,17 @@ export const SPEND_ROLES: { readonly [K in ManagementOption]: readonly Role[] } 
   notional: ['coordinator', 'commissioner', 'finance'],
 };
 
-/** Commands a closed budget still accepts: reclaims and corrections. */
-export const AFTER_CLOSE: readonly CommandType[] = ['ReclaimSurplus', 'ReverseSpend'];
+/**
+ * Commands a closed budget still accepts: reclaims and corrections (a reclaim's reconsideration
+ * and its answer, returning a contingency held outside the budget).
+ */
+export const AFTER_CLOSE: readonly CommandType[] = [
+  'ReclaimSurplus',
+  'ReverseSpend',
+  'RequestReconsideration',
+  'AnswerReconsideration',
+  'ReturnContingency',
+];
 
 /** Bases that are free at the point of use: no personal contribution, no top-ups. */
 export const FREE_AT_POINT_OF_USE = ['chc', 's117'] as const;

@@ -1,5 +1,5 @@
 import { enableMapSet, freeze, produce, type Draft } from 'immer';
-import type { BudgetOpened, PlanLine } from '../events/data.js';
+import type { BudgetOpened, LocalExclusion, PlanLine } from '../events/data.js';
 import type { PendingEvent } from '../events/envelope.js';
 import { Money } from '../money/money.js';
 import type { Category, ManagementOption, Split, Stream } from '../events/primitives.js';
@@ -16,6 +16,8 @@ export interface StreamTotals {
   reclaimed: Money;
   /** Cash paid into a direct-payment account or to a third party. */
   paid: Money;
+  /** Of `paid`, the cash paid into the person's account (direct payment or managed account). */
+  paidToAccount: Money;
 }
 
 /** Where a plan version stands. */
@@ -44,11 +46,41 @@ export interface SpendRecord {
   reversed: boolean;
 }
 
-/** A change request and the plan version that answered it, if any. */
+/** A change request, the plan version that answered it, if any, and whether it was declined. */
 export interface ChangeRequestRecord {
   changeRequestId: string;
   requestedAt: string;
   planVersion?: number;
+  /** When it was declined (`occurredAt` of `ChangeRequestDeclined`). */
+  declinedAt?: string;
+}
+
+/** A reclaim by its notice: what was taken, what went back, and where reconsideration stands. */
+export interface ReclaimRecord {
+  noticeRef: string;
+  stream: Stream;
+  amount: Money;
+  returned: Money;
+  reconsideration: 'none' | 'requested' | 'answered';
+}
+
+/** The overspend an explanation (coordinator) and an exception (commissioner) cover, per line or stream. */
+export interface OverspendNote {
+  explained: Money | null;
+  approved: Money | null;
+}
+
+/** A contingency held outside the budget and what of it was returned. */
+export interface ContingencyRecord {
+  contingencyId: string;
+  stream: Stream;
+  amount: Money;
+  returned: Money;
+}
+
+/** The key of an overspend note: `line:<lineId>` or `stream:<stream>`. */
+export function overspendKey(d: { readonly lineId?: string; readonly stream?: Stream }): string {
+  return d.lineId !== undefined ? `line:${d.lineId}` : `stream:${d.stream ?? ''}`;
 }
 
 /** Whether direct payments can be paid in. */
@@ -68,6 +100,10 @@ export interface BudgetState {
   changeRequests: Map<string, ChangeRequestRecord>;
   spends: Map<string, SpendRecord>;
   directPayment: DirectPaymentStatus;
+  /** The reason given when direct payments were last suspended or stopped (null while active). */
+  directPaymentReason: string | null;
+  /** When (`occurredAt`) direct payments were last suspended or stopped (null while active). */
+  directPaymentSince: string | null;
   representatives: Set<string>;
   /** Event ids produced by each command id, for idempotency. */
   commands: Map<string, string[]>;
@@ -75,6 +111,14 @@ export interface BudgetState {
   reviews: string[];
   /** Spends that matched no agreed line (recorded as flags, moving no money). */
   offPlan: OffPlanAttempt[];
+  /** Reclaims by notice reference. */
+  reclaims: Map<string, ReclaimRecord>;
+  /** Overspend explanations and approved exceptions, by {@link overspendKey}. */
+  overspendNotes: Map<string, OverspendNote>;
+  /** The site's local exclusions recorded on the budget (policy data). */
+  exclusions: LocalExclusion[];
+  /** Contingencies held outside the budget. */
+  contingencies: Map<string, ContingencyRecord>;
 }
 
 /** A spend that matched no agreed line: kept as a flag, moving no money. */
@@ -106,10 +150,16 @@ export const initialState: BudgetState = freeze(
     changeRequests: new Map(),
     spends: new Map(),
     directPayment: 'active',
+    directPaymentReason: null,
+    directPaymentSince: null,
     representatives: new Set(),
     commands: new Map(),
     reviews: [],
     offPlan: [],
+    reclaims: new Map(),
+    overspendNotes: new Map(),
+    exclusions: [],
+    contingencies: new Map(),
   },
   true,
 );
@@ -121,6 +171,7 @@ function emptyTotals(): StreamTotals {
     spent: Money.zero,
     reclaimed: Money.zero,
     paid: Money.zero,
+    paidToAccount: Money.zero,
   };
 }
 
@@ -193,6 +244,7 @@ export function applyEvent(
     case 'FundsPaid': {
       const x = totalsOf(st, e.data.stream);
       x.paid = x.paid.plus(e.data.amount);
+      if (e.data.option !== 'third-party') x.paidToAccount = x.paidToAccount.plus(e.data.amount);
       return;
     }
     case 'PlanProposed': {
@@ -268,16 +320,74 @@ export function applyEvent(
     case 'SurplusReclaimed': {
       const x = totalsOf(st, e.data.stream);
       x.reclaimed = x.reclaimed.plus(e.data.amount);
+      st.reclaims.set(e.data.noticeRef, {
+        noticeRef: e.data.noticeRef,
+        stream: e.data.stream,
+        amount: e.data.amount,
+        returned: Money.zero,
+        reconsideration: 'none',
+      });
+      return;
+    }
+    case 'ReconsiderationRequested': {
+      const r = st.reclaims.get(e.data.noticeRef);
+      if (r !== undefined) r.reconsideration = 'requested';
+      return;
+    }
+    case 'ReclaimReconsidered': {
+      const x = totalsOf(st, e.data.stream);
+      x.reclaimed = x.reclaimed.minus(e.data.returned);
+      const r = st.reclaims.get(e.data.noticeRef);
+      if (r !== undefined) {
+        r.reconsideration = 'answered';
+        r.returned = r.returned.plus(e.data.returned);
+      }
+      return;
+    }
+    case 'ChangeRequestDeclined': {
+      const cr = st.changeRequests.get(e.data.changeRequestId);
+      if (cr !== undefined) cr.declinedAt = e.occurredAt;
+      return;
+    }
+    case 'OverspendExplained':
+    case 'OverspendExceptionApproved': {
+      const key = overspendKey(e.data);
+      const note = st.overspendNotes.get(key) ?? { explained: null, approved: null };
+      if (e.type === 'OverspendExplained') note.explained = e.data.over;
+      else note.approved = e.data.over;
+      st.overspendNotes.set(key, note);
+      return;
+    }
+    case 'LocalExclusionsSet':
+      st.exclusions = e.data.exclusions;
+      return;
+    case 'ContingencyHeld':
+      st.contingencies.set(e.data.contingencyId, {
+        contingencyId: e.data.contingencyId,
+        stream: e.data.stream,
+        amount: e.data.amount,
+        returned: Money.zero,
+      });
+      return;
+    case 'ContingencyReturned': {
+      const k = st.contingencies.get(e.data.contingencyId);
+      if (k !== undefined) k.returned = k.returned.plus(e.data.amount);
       return;
     }
     case 'DirectPaymentSuspended':
       st.directPayment = 'suspended';
+      st.directPaymentReason = e.data.reason;
+      st.directPaymentSince = e.occurredAt;
       return;
     case 'DirectPaymentResumed':
       st.directPayment = 'active';
+      st.directPaymentReason = null;
+      st.directPaymentSince = null;
       return;
     case 'DirectPaymentStopped':
       st.directPayment = 'stopped';
+      st.directPaymentReason = e.data.reason;
+      st.directPaymentSince = e.occurredAt;
       return;
     case 'BudgetClosed':
       st.status = 'closed';
@@ -325,6 +435,10 @@ function thaw(state: BudgetState): BudgetState {
     commands: new Map([...state.commands].map(([k, v]) => [k, [...v]])),
     reviews: [...state.reviews],
     offPlan: [...state.offPlan],
+    reclaims: new Map([...state.reclaims].map(([k, v]) => [k, { ...v }])),
+    overspendNotes: new Map([...state.overspendNotes].map(([k, v]) => [k, { ...v }])),
+    exclusions: [...state.exclusions],
+    contingencies: new Map([...state.contingencies].map(([k, v]) => [k, { ...v }])),
   };
 }
 

@@ -95,8 +95,14 @@ export const PlanProposedC = t.intersection([
 /** The `data` of `PlanProposed`. */
 export type PlanProposed = t.TypeOf<typeof PlanProposedC>;
 
-/** A plan version agreed, on a date. */
-export const PlanAgreedC = t.type({ planVersion: PositiveIntC, agreedOn: DateC });
+/**
+ * A plan version agreed, on a date. `bestInterestsReason` (added, optional) is present when a
+ * coordinator agreed it in the best interests of a person who cannot agree, with the reason.
+ */
+export const PlanAgreedC = t.intersection([
+  t.type({ planVersion: PositiveIntC, agreedOn: DateC }),
+  t.partial({ bestInterestsReason: TextC }),
+]);
 /** The `data` of `PlanAgreed`. */
 export type PlanAgreed = t.TypeOf<typeof PlanAgreedC>;
 
@@ -155,13 +161,19 @@ export const SpendReversedC = t.type({ spendId: RefC, reason: TextC });
 /** The `data` of `SpendReversed`. */
 export type SpendReversed = t.TypeOf<typeof SpendReversedC>;
 
-/** Surplus taken back by a funder, with the reason and notice. */
-export const SurplusReclaimedC = t.type({
-  stream: StreamC,
-  amount: PositiveMoneyC,
-  reason: ReclaimReasonC,
-  noticeRef: RefC,
-});
+/**
+ * Surplus taken back by a funder, with the reason and the written notice. `deadline` (added,
+ * optional in a log so older logs stay valid; the command requires it) is the notice's deadline.
+ */
+export const SurplusReclaimedC = t.intersection([
+  t.type({
+    stream: StreamC,
+    amount: PositiveMoneyC,
+    reason: ReclaimReasonC,
+    noticeRef: RefC,
+  }),
+  t.partial({ deadline: DateC }),
+]);
 /** The `data` of `SurplusReclaimed`. */
 export type SurplusReclaimed = t.TypeOf<typeof SurplusReclaimedC>;
 
@@ -184,15 +196,24 @@ export type BudgetClosed = t.TypeOf<typeof BudgetClosedC>;
  * Added type (v1): a spend that matched no line of the plan agreed on its date. It moves no
  * money; it keeps the attempt visible (flags, audit) instead of silently dropping it.
  */
-export const OffPlanSpendFlaggedC = t.type({
-  spendId: RefC,
-  lineId: RefC,
-  amount: PositiveMoneyC,
-  spentOn: DateC,
-  payee: TextC,
-  evidenceRef: RefC,
-  problem: t.keyof({ 'unknown-line': null, 'no-agreed-plan': null, 'line-not-in-agreed-plan': null }),
-});
+export const OffPlanSpendFlaggedC = t.intersection([
+  t.type({
+    spendId: RefC,
+    lineId: RefC,
+    amount: PositiveMoneyC,
+    spentOn: DateC,
+    payee: TextC,
+    evidenceRef: RefC,
+    problem: t.keyof({
+      'unknown-line': null,
+      'no-agreed-plan': null,
+      'line-not-in-agreed-plan': null,
+      'outside-budget-period': null,
+    }),
+  }),
+  // added: the spend's purpose when one was given
+  t.partial({ purpose: PurposeC }),
+]);
 /** The `data` of `OffPlanSpendFlagged`. */
 export type OffPlanSpendFlagged = t.TypeOf<typeof OffPlanSpendFlaggedC>;
 
@@ -268,6 +289,80 @@ export const OutcomeRecordedC = new t.Type<
 );
 /** The `data` of `OutcomeRecorded`. */
 export type OutcomeRecorded = t.TypeOf<typeof OutcomeRecordedC>;
+/** Added type (v1): a change request declined by the coordinator or commissioner, with the reason. */
+export const ChangeRequestDeclinedC = t.type({ changeRequestId: RefC, reason: TextC });
+/** The `data` of `ChangeRequestDeclined`. */
+export type ChangeRequestDeclined = t.TypeOf<typeof ChangeRequestDeclinedC>;
+
+/** What an overspend note is about: a plan line or a funding stream (exactly one). */
+const OverspendTargetC = t.partial({ lineId: RefC, stream: StreamC });
+
+/**
+ * Added type (v1): an overspend on a line or stream explained by the coordinator. `over` is the
+ * overspend it covers (computed by the ledger when recorded); a larger overspend later is
+ * unexplained again.
+ */
+export const OverspendExplainedC = t.intersection([
+  t.type({ over: PositiveMoneyC, reason: TextC }),
+  OverspendTargetC,
+]);
+/** The `data` of `OverspendExplained`. */
+export type OverspendExplained = t.TypeOf<typeof OverspendExplainedC>;
+
+/** Added type (v1): an exception approved by the commissioner for an overspend, like `OverspendExplained`. */
+export const OverspendExceptionApprovedC = OverspendExplainedC;
+/** The `data` of `OverspendExceptionApproved`. */
+export type OverspendExceptionApproved = t.TypeOf<typeof OverspendExceptionApprovedC>;
+
+/** Added type (v1): the holder (or representative) asks the funder to reconsider a reclaim. */
+export const ReconsiderationRequestedC = t.type({ noticeRef: RefC, reason: TextC });
+/** The `data` of `ReconsiderationRequested`. */
+export type ReconsiderationRequested = t.TypeOf<typeof ReconsiderationRequestedC>;
+
+/** How a funder answers a request to reconsider a reclaim. */
+export const ReconsiderationOutcomeC = t.keyof({ upheld: null, reduced: null, withdrawn: null });
+
+/**
+ * Added type (v1): the funder's answer to a reconsideration. `returned` goes back to the stream
+ * (0.00 when upheld, the whole reclaim when withdrawn): the stream's `reclaimed` falls by it.
+ */
+export const ReclaimReconsideredC = t.type({
+  noticeRef: RefC,
+  stream: StreamC,
+  outcome: ReconsiderationOutcomeC,
+  returned: NonNegativeMoneyC,
+  reason: TextC,
+});
+/** The `data` of `ReclaimReconsidered`. */
+export type ReclaimReconsidered = t.TypeOf<typeof ReclaimReconsideredC>;
+
+/** One local exclusion: a purpose a funder's money may not pay for at this site, and its rule. */
+export const LocalExclusionC = t.type({ stream: StreamC, purpose: PurposeC, ruleId: RefC, text: TextC });
+/** One local exclusion. */
+export type LocalExclusion = t.TypeOf<typeof LocalExclusionC>;
+
+/**
+ * Added type (v1): the site's local exclusions for this budget (policy data), replacing any
+ * earlier list. A spend on a line with a share of that stream, for that purpose, is refused.
+ */
+export const LocalExclusionsSetC = t.type({ exclusions: t.array(LocalExclusionC), reason: TextC });
+/** The `data` of `LocalExclusionsSet`. */
+export type LocalExclusionsSet = t.TypeOf<typeof LocalExclusionsSetC>;
+
+/** Added type (v1): a contingency held by a funder outside the budget (moves no budget money). */
+export const ContingencyHeldC = t.type({
+  contingencyId: RefC,
+  stream: StreamC,
+  amount: PositiveMoneyC,
+  reason: TextC,
+});
+/** The `data` of `ContingencyHeld`. */
+export type ContingencyHeld = t.TypeOf<typeof ContingencyHeldC>;
+
+/** Added type (v1): an unused contingency (or part of it) returned (moves no budget money). */
+export const ContingencyReturnedC = t.type({ contingencyId: RefC, amount: PositiveMoneyC, reason: TextC });
+/** The `data` of `ContingencyReturned`. */
+export type ContingencyReturned = t.TypeOf<typeof ContingencyReturnedC>;
 
 /** The current (newest) data codec of every event type. */
 export const eventDataCodecs = {
@@ -292,6 +387,14 @@ export const eventDataCodecs = {
   RepresentativeAuthorised: RepresentativeAuthorisedC,
   RepresentativeRevoked: RepresentativeRevokedC,
   OutcomeRecorded: OutcomeRecordedC,
+  ChangeRequestDeclined: ChangeRequestDeclinedC,
+  OverspendExplained: OverspendExplainedC,
+  OverspendExceptionApproved: OverspendExceptionApprovedC,
+  ReconsiderationRequested: ReconsiderationRequestedC,
+  ReclaimReconsidered: ReclaimReconsideredC,
+  LocalExclusionsSet: LocalExclusionsSetC,
+  ContingencyHeld: ContingencyHeldC,
+  ContingencyReturned: ContingencyReturnedC,
 } as const;
 
 /** The name of every event type the library knows. */

@@ -334,10 +334,10 @@ function moneyCodec(rule: MoneyRule): t.Type<Money, string, unknown> {
     name,
     (u): u is Money => u instanceof Money,
     (u, c) => {
-      if (u instanceof Money) return t.success(u);
-      const p = moneyProblem(u);
+      // typed Money is checked like its JSON form: a caller's Money may be negative or too long
+      const p = moneyProblem(u instanceof Money ? u.toString() : u);
       if (p !== null) return t.failure(u, c, p);
-      const m = Money.of(u as string);
+      const m = u instanceof Money ? u : Money.of(u as string);
       if (rule === 'positive' && !m.isPositive())
         return t.failure(u, c, `expected an amount above 0.00, got "${m}"`);
       if (rule === 'non-negative' && m.isNegative())

@@ -70,6 +70,17 @@ function redacted(problem: string, value: unknown): string {
   return out === problem ? out : `${out} (the value is not shown: this field may hold personal data)`;
 }
 
+/**
+ * A codec's name short enough for a message: a long union of literals (the 29 command types)
+ * names its first few members and how many more there are.
+ */
+function expectedName(name: string | undefined): string {
+  if (name === undefined) return 'a value';
+  const members = name.split(' | ');
+  if (name.length <= 120 || members.length <= 6) return name;
+  return `${members.slice(0, 5).join(' | ')} | ... (${members.length} in all)`;
+}
+
 /** Turns io-ts errors into issues a person can act on, first problem first, deduplicated. */
 export function issuesOf(errors: t.Errors, prefix = ''): DecodeIssue[] {
   const out: DecodeIssue[] = [];
@@ -80,8 +91,8 @@ export function issuesOf(errors: t.Errors, prefix = ''): DecodeIssue[] {
     const last = e.context[e.context.length - 1];
     const raw =
       e.value === undefined
-        ? `is required (expected ${last?.type.name ?? 'a value'})`
-        : (e.message ?? `expected ${last?.type.name ?? 'a value'}, got ${describeValue(e.value)}`);
+        ? `is required (expected ${expectedName(last?.type.name)})`
+        : (e.message ?? `expected ${expectedName(last?.type.name)}, got ${describeValue(e.value)}`);
     const problem = e.value !== undefined && isPrivatePath(path) ? redacted(raw, e.value) : raw;
     const key = `${path}\u0000${problem}`;
     if (seen.has(key)) continue;

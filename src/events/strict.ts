@@ -68,7 +68,7 @@ type Tagged = t.Mixed & {
 };
 
 /** The fields an object codec knows (type, partial, exact, intersection of those), or null for other codecs. */
-function fieldsOf(codec: Tagged): Record<string, t.Mixed> | null {
+export function fieldsOf(codec: Tagged): Record<string, t.Mixed> | null {
   switch (codec._tag) {
     case 'InterfaceType':
     case 'PartialType':

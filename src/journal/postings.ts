@@ -133,6 +133,14 @@ export class JournalBuilder {
         what = `${stream} surplus reclaimed (${reason}, notice ${journalSafeText(noticeRef)})`;
         break;
       }
+      case 'ReclaimReconsidered': {
+        const { stream, returned, outcome, noticeRef } = e.data;
+        // what the funder gives back on reconsideration returns to the budget
+        if (returned.isPositive())
+          postings = pair(accounts.available(id, stream), accounts.reclaimed(stream, id), returned);
+        what = `${stream} reclaim reconsidered (${outcome}, notice ${journalSafeText(noticeRef)})`;
+        break;
+      }
       case 'FundsPaid': {
         const { stream, amount, option, reference } = e.data;
         postings = pair(accounts.paidBudget(id, stream), accounts.paidFunder(stream, id), amount);

@@ -121,7 +121,13 @@ function releaseData(
       return out;
     }
     case 'PlanAgreed':
-      return { planVersion: e.data.planVersion, agreedOn: e.data.agreedOn } satisfies DataOf<'PlanAgreed'>;
+      return e.data.bestInterestsReason === undefined
+        ? ({ planVersion: e.data.planVersion, agreedOn: e.data.agreedOn } satisfies DataOf<'PlanAgreed'>)
+        : ({
+            planVersion: e.data.planVersion,
+            agreedOn: e.data.agreedOn,
+            bestInterestsReason: WITHHELD,
+          } satisfies DataOf<'PlanAgreed'>);
     case 'PlanRejected':
       return { planVersion: e.data.planVersion, reason: WITHHELD } satisfies DataOf<'PlanRejected'>;
     case 'ChangeRequested':
@@ -142,13 +148,15 @@ function releaseData(
       } satisfies DataOf<'SpendRecorded'>;
     case 'SpendReversed':
       return { spendId: p.id(e.data.spendId), reason: WITHHELD } satisfies DataOf<'SpendReversed'>;
-    case 'SurplusReclaimed':
-      return {
+    case 'SurplusReclaimed': {
+      const out: DataOf<'SurplusReclaimed'> = {
         stream: e.data.stream,
         amount: e.data.amount,
         reason: e.data.reason,
         noticeRef: p.id(e.data.noticeRef),
-      } satisfies DataOf<'SurplusReclaimed'>;
+      };
+      return e.data.deadline === undefined ? out : { ...out, deadline: e.data.deadline };
+    }
     case 'ReviewCompleted':
       return { reviewedOn: e.data.reviewedOn, outcome: e.data.outcome } satisfies DataOf<'ReviewCompleted'>;
     case 'DirectPaymentSuspended':
@@ -181,6 +189,48 @@ function releaseData(
         respondent: e.data.respondent,
         items: e.data.items.map((i) => ({ item: i.item, score: i.score })),
       } satisfies DataOf<'OutcomeRecorded'>;
+    case 'ChangeRequestDeclined':
+      return {
+        changeRequestId: p.id(e.data.changeRequestId),
+        reason: WITHHELD,
+      } satisfies DataOf<'ChangeRequestDeclined'>;
+    case 'OverspendExplained':
+    case 'OverspendExceptionApproved': {
+      const out: DataOf<'OverspendExplained'> = { over: e.data.over, reason: WITHHELD };
+      if (e.data.lineId !== undefined) return { ...out, lineId: p.id(e.data.lineId) };
+      return e.data.stream === undefined ? out : { ...out, stream: e.data.stream };
+    }
+    case 'ReconsiderationRequested':
+      return {
+        noticeRef: p.id(e.data.noticeRef),
+        reason: WITHHELD,
+      } satisfies DataOf<'ReconsiderationRequested'>;
+    case 'ReclaimReconsidered':
+      return {
+        noticeRef: p.id(e.data.noticeRef),
+        stream: e.data.stream,
+        outcome: e.data.outcome,
+        returned: e.data.returned,
+        reason: WITHHELD,
+      } satisfies DataOf<'ReclaimReconsidered'>;
+    case 'LocalExclusionsSet':
+      return {
+        exclusions: e.data.exclusions.map((x) => ({ ...x })),
+        reason: WITHHELD,
+      } satisfies DataOf<'LocalExclusionsSet'>;
+    case 'ContingencyHeld':
+      return {
+        contingencyId: p.id(e.data.contingencyId),
+        stream: e.data.stream,
+        amount: e.data.amount,
+        reason: WITHHELD,
+      } satisfies DataOf<'ContingencyHeld'>;
+    case 'ContingencyReturned':
+      return {
+        contingencyId: p.id(e.data.contingencyId),
+        amount: e.data.amount,
+        reason: WITHHELD,
+      } satisfies DataOf<'ContingencyReturned'>;
     default: {
       const never: never = e;
       throw new TypeError(`no release rule for event type ${(never as { type: string }).type}`);

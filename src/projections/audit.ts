@@ -28,6 +28,10 @@ function splitText(split: Partial<Record<Stream, Money>>): string {
     .join(', ');
 }
 
+function overspendTarget(d: { readonly lineId?: string; readonly stream?: Stream }): string {
+  return d.lineId !== undefined ? `line ${d.lineId}` : `the ${d.stream ?? 'unknown'} stream`;
+}
+
 /** A plain sentence for an event. */
 export function describeEvent(e: PendingEvent): string {
   switch (e.type) {
@@ -44,7 +48,9 @@ export function describeEvent(e: PendingEvent): string {
     case 'PlanProposed':
       return `proposed plan version ${e.data.planVersion} with ${e.data.lines.length} line(s) totalling ${Money.sum(e.data.lines.map((l) => l.amount)).format()}${e.data.changeRequestId === undefined ? '' : ` for change request ${e.data.changeRequestId}`}`;
     case 'PlanAgreed':
-      return `agreed plan version ${e.data.planVersion} on ${e.data.agreedOn}`;
+      return e.data.bestInterestsReason === undefined
+        ? `agreed plan version ${e.data.planVersion} on ${e.data.agreedOn}`
+        : `agreed plan version ${e.data.planVersion} on ${e.data.agreedOn} in the best interests of a person who cannot agree (${e.data.bestInterestsReason})`;
     case 'PlanRejected':
       return `rejected plan version ${e.data.planVersion}`;
     case 'ChangeRequested':
@@ -54,7 +60,7 @@ export function describeEvent(e: PendingEvent): string {
     case 'SpendReversed':
       return `reversed spend ${e.data.spendId}`;
     case 'SurplusReclaimed':
-      return `reclaimed ${e.data.amount.format()} of ${e.data.stream} money (${e.data.reason}, notice ${e.data.noticeRef})`;
+      return `reclaimed ${e.data.amount.format()} of ${e.data.stream} money (${e.data.reason}, notice ${e.data.noticeRef}${e.data.deadline === undefined ? '' : `, deadline ${e.data.deadline}`})`;
     case 'ReviewCompleted':
       return `completed a review on ${e.data.reviewedOn}: ${e.data.outcome}`;
     case 'DirectPaymentSuspended':
@@ -73,6 +79,24 @@ export function describeEvent(e: PendingEvent): string {
       return `revoked representative ${e.data.representativeId}`;
     case 'OutcomeRecorded':
       return `recorded a ${e.data.instrument} outcome measure taken on ${e.data.measuredOn} (answered by the ${e.data.respondent}): ${e.data.items.map((i) => `${i.item} ${i.score}`).join(', ')}`;
+    case 'ChangeRequestDeclined':
+      return `declined change request ${e.data.changeRequestId} (${e.data.reason})`;
+    case 'OverspendExplained':
+      return `explained the overspend of ${e.data.over.format()} on ${overspendTarget(e.data)} (${e.data.reason})`;
+    case 'OverspendExceptionApproved':
+      return `approved an exception for the overspend of ${e.data.over.format()} on ${overspendTarget(e.data)} (${e.data.reason})`;
+    case 'ReconsiderationRequested':
+      return `asked the funder to reconsider the reclaim of notice ${e.data.noticeRef}`;
+    case 'ReclaimReconsidered':
+      return `reconsidered the reclaim of notice ${e.data.noticeRef}: ${e.data.outcome}, ${e.data.returned.format()} of ${e.data.stream} money returned (${e.data.reason})`;
+    case 'LocalExclusionsSet':
+      return e.data.exclusions.length === 0
+        ? 'cleared the local exclusions'
+        : `set the local exclusions: ${e.data.exclusions.map((x) => `${x.stream} money not for ${x.purpose} (${x.ruleId})`).join('; ')}`;
+    case 'ContingencyHeld':
+      return `held a contingency ${e.data.contingencyId} of ${e.data.amount.format()} of ${e.data.stream} money outside the budget`;
+    case 'ContingencyReturned':
+      return `returned ${e.data.amount.format()} of contingency ${e.data.contingencyId} unused`;
   }
 }
 

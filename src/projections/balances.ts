@@ -229,6 +229,12 @@ export class BalancesFold {
         x.reclaimed = x.reclaimed.plus(e.data.amount);
         return;
       }
+      case 'ReclaimReconsidered': {
+        // what the funder gave back on reconsideration is no longer reclaimed
+        const x = sumsOf(b, e.data.stream);
+        x.reclaimed = x.reclaimed.minus(e.data.returned);
+        return;
+      }
       default:
         return;
     }

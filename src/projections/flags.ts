@@ -1,5 +1,5 @@
 import type { BudgetState } from '../budget/state.js';
-import { planOn } from '../budget/state.js';
+import { overspendKey, planOn } from '../budget/state.js';
 import type { Stream } from '../events/primitives.js';
 import { addMonths, epochDay } from '../events/time.js';
 import { Money } from '../money/money.js';
@@ -14,6 +14,7 @@ export type Flag =
       readonly budgeted: Money;
       readonly spent: Money;
       readonly over: Money;
+      readonly explanation: OverspendExplanation;
     }
   | {
       readonly kind: 'overspend-stream';
@@ -22,6 +23,7 @@ export type Flag =
       readonly allocated: Money;
       readonly used: Money;
       readonly over: Money;
+      readonly explanation: OverspendExplanation;
     }
   | {
       readonly kind: 'off-plan';
@@ -40,12 +42,36 @@ export type Flag =
       readonly rule: string;
     }
   | {
+      /**
+       * Direct payments are suspended (no money goes in) or stopped (no money goes in and the
+       * holder no longer spends on direct-payment lines), since `since`. The reason, free text,
+       * is in the audit trail only.
+       */
+      readonly kind: 'direct-payment-suspended' | 'direct-payment-stopped';
+      readonly budgetId: string;
+      readonly since: string;
+    }
+  | {
       readonly kind: 'surplus';
       readonly budgetId: string;
       readonly balance: Money;
       readonly threshold: Money;
       readonly weeks: number;
     };
+
+/**
+ * Where an overspend stands: `unexplained`, `explained` by the coordinator, or
+ * `exception-approved` by the commissioner (an explanation or approval covers the overspend it
+ * was recorded for; a larger overspend later is unexplained again).
+ */
+export type OverspendExplanation = 'unexplained' | 'explained' | 'exception-approved';
+
+function explanationOf(s: BudgetState, key: string, over: Money): OverspendExplanation {
+  const note = s.overspendNotes.get(key);
+  if (note?.approved != null && !over.greaterThan(note.approved)) return 'exception-approved';
+  if (note?.explained != null && !over.greaterThan(note.explained)) return 'explained';
+  return 'unexplained';
+}
 
 /** The kind of a {@link Flag}: branch on it. */
 export type FlagKind = Flag['kind'];
@@ -124,13 +150,15 @@ export function flagsOf(budgetId: string, s: BudgetState, options: FlagOptions =
   const flags: Flag[] = [];
   for (const l of lineBalances(s)) {
     if (l.remaining.isNegative()) {
+      const over = l.remaining.negate();
       flags.push({
         kind: 'overspend-line',
         budgetId,
         lineId: l.lineId,
         budgeted: l.budgeted,
         spent: l.spent,
-        over: l.remaining.negate(),
+        over,
+        explanation: explanationOf(s, overspendKey({ lineId: l.lineId }), over),
       });
     }
   }
@@ -146,6 +174,7 @@ export function flagsOf(budgetId: string, s: BudgetState, options: FlagOptions =
         allocated: x.allocated,
         used,
         over: used.minus(x.allocated),
+        explanation: explanationOf(s, overspendKey({ stream }), used.minus(x.allocated)),
       });
     }
   }
@@ -158,6 +187,13 @@ export function flagsOf(budgetId: string, s: BudgetState, options: FlagOptions =
       amount: o.amount,
       spentOn: o.spentOn,
       problem: o.problem,
+    });
+  }
+  if (s.directPayment !== 'active') {
+    flags.push({
+      kind: s.directPayment === 'stopped' ? 'direct-payment-stopped' : 'direct-payment-suspended',
+      budgetId,
+      since: s.directPaymentSince ?? '',
     });
   }
   if (options.onDate !== undefined && s.status === 'open') {

@@ -135,6 +135,12 @@ export function auditTable(entries: readonly AuditEntry[]): string {
   );
 }
 
+const EXPLANATION = {
+  unexplained: 'unexplained',
+  explained: 'explained by the coordinator',
+  'exception-approved': 'exception approved by the commissioner',
+} as const;
+
 /** One line per flag. */
 export function flagsText(flags: readonly Flag[]): string {
   if (flags.length === 0) return 'no flags';
@@ -142,9 +148,13 @@ export function flagsText(flags: readonly Flag[]): string {
     .map((f) => {
       switch (f.kind) {
         case 'overspend-line':
-          return `${f.budgetId}: line ${f.lineId} overspent by ${f.over.format()} (budgeted ${f.budgeted.format()}, spent ${f.spent.format()})`;
+          return `${f.budgetId}: line ${f.lineId} overspent by ${f.over.format()} (budgeted ${f.budgeted.format()}, spent ${f.spent.format()}; ${EXPLANATION[f.explanation]})`;
         case 'overspend-stream':
-          return `${f.budgetId}: ${f.stream} overspent by ${f.over.format()} (allocated ${f.allocated.format()}, spent and reclaimed ${f.used.format()})`;
+          return `${f.budgetId}: ${f.stream} overspent by ${f.over.format()} (allocated ${f.allocated.format()}, spent and reclaimed ${f.used.format()}; ${EXPLANATION[f.explanation]})`;
+        case 'direct-payment-suspended':
+          return `${f.budgetId}: direct payments suspended since ${f.since}: nothing is paid into the person's account (the reason is in the audit trail)`;
+        case 'direct-payment-stopped':
+          return `${f.budgetId}: direct payments stopped since ${f.since}: nothing is paid in, and the holder or representative no longer spends on direct-payment lines (the reason is in the audit trail)`;
         case 'off-plan':
           return `${f.budgetId}: off-plan spend ${f.spendId} of ${f.amount.format()} on line ${f.lineId} dated ${f.spentOn} (${f.problem})`;
         case 'review-overdue':

@@ -11,7 +11,9 @@ import { decide, decodeCommand } from '../budget/decider.js';
 import type { LedgerError } from '../budget/errors.js';
 import { applyEvent, foldEvents, mutableState, type BudgetState } from '../budget/state.js';
 import { GENESIS_HASH, type LedgerEvent } from '../events/envelope.js';
+import { checkRepeat, commandIdReused } from '../budget/fingerprint.js';
 import {
+  CommandIdReused,
   ExpectedVersion,
   StoreError,
   VersionConflict,
@@ -36,7 +38,7 @@ export interface ConflictError {
 /** The store failed (disk full, connection lost, read-only, locked...). */
 export interface StoreFailure {
   readonly code: 'store-failure';
-  readonly reason: Exclude<StoreErrorCode, 'version-conflict'>;
+  readonly reason: Exclude<StoreErrorCode, 'version-conflict' | 'command-id-reused'>;
   readonly message: string;
   /** True when the command may or may not have been recorded: retry it with the same `commandId`. */
   readonly outcomeUnknown: boolean;
@@ -102,7 +104,8 @@ const defaultBackoff = (attempt: number): Promise<void> =>
 function storeFailure(err: StoreError): StoreFailure {
   return {
     code: 'store-failure',
-    reason: err.code === 'version-conflict' ? 'store-unavailable' : err.code,
+    reason:
+      err.code === 'version-conflict' || err.code === 'command-id-reused' ? 'store-unavailable' : err.code,
     message: err.message,
     outcomeUnknown: err.outcomeUnknown,
   };
@@ -271,6 +274,8 @@ export class CommandHandler {
         const version = budget.version;
         if (budget.state.commands.has(c.commandId)) {
           const events = await this.store.readCommand(c.budgetId, c.commandId);
+          const reused = checkRepeat(c, events);
+          if (reused !== null) return left(reused);
           return right({ events, version, duplicate: true });
         }
         if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
@@ -292,6 +297,7 @@ export class CommandHandler {
           if (attempt < this.maxAttempts) await this.backoff(attempt);
           continue;
         }
+        if (err instanceof CommandIdReused) return left(commandIdReused(err.commandId, err.original));
         if (err instanceof StoreError) return left(storeFailure(err));
         throw err;
       }

@@ -15,6 +15,7 @@ import {
 import {
   DEFAULT_READ_LIMIT,
   StoreError,
+  checkSameCommand,
   type AppendResult,
   type Checkpoint,
   type ExpectedVersion,
@@ -112,8 +113,9 @@ export abstract class IndexedStore implements Store {
       if (commandId !== undefined && s !== undefined) {
         const seen = s.commands.get(commandId);
         if (seen !== undefined) {
-          const original = await this.streamEntries(s, seen[0], seen[1]);
-          return { events: original.map((x) => x.event), version: s.head.version, duplicate: true };
+          const original = (await this.streamEntries(s, seen[0], seen[1])).map((x) => x.event);
+          checkSameCommand(budgetId, commandId, original, events);
+          return { events: original, version: s.head.version, duplicate: true };
         }
       }
       const head = s?.head ?? EMPTY_HEAD;

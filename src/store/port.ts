@@ -2,6 +2,7 @@
  * The storage port: what the command handler and projections need from any event store.
  * Adapters: {@link MemoryEventStore}, {@link FileEventStore}, {@link PostgresEventStore}.
  */
+import { fingerprintOfEvents } from '../budget/fingerprint.js';
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
 
 /**
@@ -61,7 +62,8 @@ export function satisfies(e: ExpectedVersion, actual: number): boolean {
  * - `store-unavailable`: the connection or device failed; see `outcomeUnknown`;
  * - `store-corrupt`: stored data does not verify (a line in the middle of a log file is bad);
  * - `store-closed`: the store was closed;
- * - `invalid-append`: the events cannot be appended as given (wrong budget, time going back...).
+ * - `invalid-append`: the events cannot be appended as given (wrong budget, time going back...);
+ * - `command-id-reused`: the command id was used for a different command ({@link CommandIdReused}).
  */
 export type StoreErrorCode =
   | 'version-conflict'
@@ -71,7 +73,8 @@ export type StoreErrorCode =
   | 'store-unavailable'
   | 'store-corrupt'
   | 'store-closed'
-  | 'invalid-append';
+  | 'invalid-append'
+  | 'command-id-reused';
 
 /**
  * A store failure with a `code` to branch on and a message an operator can act on.
@@ -109,6 +112,45 @@ export class VersionConflict extends StoreError {
       'version-conflict',
       `budget ${budgetId} is at version ${actual}, not ${describeExpected(expected)}: another writer appended first`,
     );
+  }
+}
+
+/**
+ * The events' command id is already used on the budget by a different command (its fingerprint,
+ * see `fingerprintOfEvents`, differs): nothing was appended. The command handler answers it
+ * with the `command-id-reused` refusal.
+ */
+export class CommandIdReused extends StoreError {
+  override readonly name = 'CommandIdReused';
+  declare readonly code: 'command-id-reused';
+
+  constructor(
+    readonly budgetId: string,
+    readonly commandId: string,
+    /** The events the command id produced first. */
+    readonly original: readonly LedgerEvent[],
+  ) {
+    super(
+      'command-id-reused',
+      `command id ${commandId} was already used on budget ${budgetId} for a different command: nothing was appended`,
+    );
+  }
+}
+
+/**
+ * Throws {@link CommandIdReused} unless `events` come from the same command as `original`
+ * (same fingerprint). Every adapter calls it when an append's command id is already stored.
+ */
+export function checkSameCommand(
+  budgetId: string,
+  commandId: string,
+  original: readonly LedgerEvent[],
+  events: readonly PendingEvent[],
+  originalFingerprint: string | null = fingerprintOfEvents(original),
+): void {
+  const now = fingerprintOfEvents(events);
+  if (originalFingerprint !== null && now !== null && now !== originalFingerprint) {
+    throw new CommandIdReused(budgetId, commandId, original);
   }
 }
 

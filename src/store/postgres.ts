@@ -27,11 +27,13 @@ import {
   type HeadInfo,
   type SealedBatch,
 } from './append.js';
+import { fingerprintOfEvents } from '../budget/fingerprint.js';
 import {
   DEFAULT_READ_LIMIT,
   StoreError,
   VersionConflict,
   satisfies,
+  checkSameCommand,
   type AppendResult,
   type Checkpoint,
   type ExpectedVersion,
@@ -83,7 +85,7 @@ export interface PostgresStoreOptions {
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Version of the table layout that {@link PostgresEventStore.migrate} creates. */
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /** The statements of each migration, for schema `s` (already quoted). */
 function migrations(s: string): ReadonlyArray<readonly string[]> {
@@ -126,6 +128,11 @@ function migrations(s: string): ReadonlyArray<readonly string[]> {
          saved_at   timestamptz NOT NULL DEFAULT now(),
          CONSTRAINT projections_pkey PRIMARY KEY (name)
        )`,
+    ],
+    [
+      // the fingerprint of the command behind each command id (see fingerprintOfEvents); NULL for
+      // commands stored before this column, whose fingerprint is computed from their events
+      `ALTER TABLE ${s}.commands ADD COLUMN IF NOT EXISTS fingerprint text`,
     ],
   ];
 }
@@ -193,6 +200,14 @@ interface HeadRow {
   recorded_at: string | null;
   first_seq: number | null;
   last_seq: number | null;
+  fingerprint?: string | null;
+}
+
+/** A command id as stored: its events' `seq` range and its fingerprint (null for old rows). */
+interface StoredCommand {
+  readonly first: number;
+  readonly last: number;
+  readonly fingerprint: string | null;
 }
 
 function decodeLine(line: string, where: string): LedgerEvent {
@@ -389,7 +404,8 @@ export class PostgresEventStore implements Store {
       if (fast !== null) return fast;
       phase = 'read';
       const pre = await this.headAndCommand(c, budgetId, commandId);
-      if (pre.command !== null) return await this.duplicate(c, budgetId, pre.command, pre.head.version);
+      if (pre.command !== null)
+        return await this.duplicate(c, budgetId, pre.command, pre.head.version, events);
       const batch = sealBatch(budgetId, events, expected, pre.head);
       phase = 'write';
       await c.query('BEGIN');
@@ -409,8 +425,8 @@ export class PostgresEventStore implements Store {
           const first = batch.events[0] as LedgerEvent;
           const last = batch.events[batch.events.length - 1] as LedgerEvent;
           await c.query(
-            `INSERT INTO ${this.s}.commands (budget_id, command_id, first_seq, last_seq) VALUES ($1, $2, $3, $4)`,
-            [budgetId, commandId, first.seq, last.seq],
+            `INSERT INTO ${this.s}.commands (budget_id, command_id, first_seq, last_seq, fingerprint) VALUES ($1, $2, $3, $4, $5)`,
+            [budgetId, commandId, first.seq, last.seq, fingerprintOfEvents(batch.events)],
           );
         }
       } catch (err) {
@@ -420,7 +436,8 @@ export class PostgresEventStore implements Store {
         if (code === '23505' || code === '40001' || code === '40P01') {
           // another writer got there first: report where the stream is now
           const now = await this.headAndCommand(c, budgetId, commandId);
-          if (now.command !== null) return await this.duplicate(c, budgetId, now.command, now.head.version);
+          if (now.command !== null)
+            return await this.duplicate(c, budgetId, now.command, now.head.version, events);
           if (expected.kind === 'any') return 'retry';
           throw new VersionConflict(budgetId, expected, now.head.version);
         }
@@ -494,12 +511,21 @@ export class PostgresEventStore implements Store {
                            AS x(seq, event_id, type, recorded_at, hash, line)
                      WHERE EXISTS (SELECT 1 FROM ok)
                     RETURNING 1),
-              k AS (INSERT INTO ${this.s}.commands (budget_id, command_id, first_seq, last_seq)
-                    SELECT $1::text, $2::text, $11::int, $12::int
+              k AS (INSERT INTO ${this.s}.commands (budget_id, command_id, first_seq, last_seq, fingerprint)
+                    SELECT $1::text, $2::text, $11::int, $12::int, $13::text
                      WHERE $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM ok)
                     RETURNING 1)
          SELECT (SELECT count(*) FROM e)::int AS inserted`,
-        [budgetId, commandId ?? null, head.version, head.hash, ...cols, first.seq, last.seq],
+        [
+          budgetId,
+          commandId ?? null,
+          head.version,
+          head.hash,
+          ...cols,
+          first.seq,
+          last.seq,
+          commandId === undefined ? null : fingerprintOfEvents(batch.events),
+        ],
       );
       inserted = (r.rows[0] as { inserted: number }).inserted;
     } catch (err) {
@@ -526,9 +552,9 @@ export class PostgresEventStore implements Store {
     c: PgClientLike,
     budgetId: string,
     commandId: string | undefined,
-  ): Promise<{ head: HeadInfo; command: readonly [number, number] | null }> {
+  ): Promise<{ head: HeadInfo; command: StoredCommand | null }> {
     const r = await c.query(
-      `SELECT h.seq, h.hash, h.recorded_at, k.first_seq, k.last_seq
+      `SELECT h.seq, h.hash, h.recorded_at, k.first_seq, k.last_seq, k.fingerprint
          FROM (SELECT 1) AS one
          LEFT JOIN LATERAL (SELECT seq, hash, recorded_at FROM ${this.s}.events
                              WHERE budget_id = $1 ORDER BY seq DESC LIMIT 1) AS h ON true
@@ -541,21 +567,36 @@ export class PostgresEventStore implements Store {
         ? EMPTY_HEAD
         : { version: row.seq, hash: row.hash as string, recordedAt: row.recorded_at };
     const command =
-      row.first_seq === null || row.last_seq === null ? null : ([row.first_seq, row.last_seq] as const);
+      row.first_seq === null || row.last_seq === null
+        ? null
+        : { first: row.first_seq, last: row.last_seq, fingerprint: row.fingerprint ?? null };
     return { head, command };
   }
 
+  /** The original events of a repeated command id, after checking it is the same command. */
   private async duplicate(
     c: PgClientLike,
     budgetId: string,
-    [first, last]: readonly [number, number],
+    command: StoredCommand,
     version: number,
+    incoming: readonly PendingEvent[],
   ): Promise<AppendResult> {
     const r = await c.query(
       `SELECT line FROM ${this.s}.events WHERE budget_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq`,
-      [budgetId, first, last],
+      [budgetId, command.first, command.last],
     );
     const events = (r.rows as { line: string }[]).map((x) => decodeLine(x.line, `budget ${budgetId}`));
+    const commandId = events[0]?.commandId;
+    if (commandId !== undefined) {
+      // a command stored before the fingerprint column: computed from its events
+      checkSameCommand(
+        budgetId,
+        commandId,
+        events,
+        incoming,
+        command.fingerprint ?? fingerprintOfEvents(events),
+      );
+    }
     return { events, version, duplicate: true };
   }
 

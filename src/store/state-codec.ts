@@ -118,11 +118,19 @@ export function decodeBudgetState(text: string): BudgetState {
   if (!Number.isSafeInteger(u.version)) problems.push('version is not a whole number');
   if (u.status !== 'unopened' && u.status !== 'open' && u.status !== 'closed')
     problems.push('status is not known');
-  for (const k of ['totals', 'changeRequests', 'spends', 'commands'] as const) {
+  for (const k of [
+    'totals',
+    'changeRequests',
+    'spends',
+    'commands',
+    'reclaims',
+    'overspendNotes',
+    'contingencies',
+  ] as const) {
     if (!(u[k] instanceof Map)) problems.push(`${k} is not a map`);
   }
   if (!(u.representatives instanceof Set)) problems.push('representatives is not a set');
-  for (const k of ['plans', 'reviews', 'offPlan'] as const)
+  for (const k of ['plans', 'reviews', 'offPlan', 'exclusions'] as const)
     if (!Array.isArray(u[k])) problems.push(`${k} is not a list`);
   if (problems.length > 0) throw new TypeError(`not a budget state: ${problems.join('; ')}`);
   return freeze(u as BudgetState, true);

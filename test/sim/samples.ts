@@ -168,6 +168,7 @@ export function sampleHistory(t: SampleTexts = PLAIN): { ledger: Ledger; command
     amount: Money.of('50.00'),
     reason: 'surplus',
     noticeRef: 'notice-1',
+    deadline: '2030-12-31',
   });
   run(b, 'CompleteReview', coord, { reviewedOn: day(20), outcome: 'no-change' });
   run(b, 'RecordOutcome', coord, {
@@ -196,7 +197,11 @@ export function sampleHistory(t: SampleTexts = PLAIN): { ledger: Ledger; command
       },
     ],
   });
-  run(b2, 'AgreePlan', coord, { planVersion: 1, agreedOn: day(3) });
+  run(b2, 'AgreePlanInBestInterests', coord, {
+    planVersion: 1,
+    agreedOn: day(3),
+    bestInterestsReason: t.reason,
+  });
   run(b2, 'RecordSpend', fin, {
     spendId: 'sp-9',
     lineId: 'eq',
