@@ -315,10 +315,13 @@ describe('purpose and the NHS prohibited-spend rules', () => {
     expect(e?.type === 'SpendRecorded' && e.data.purpose).toBe('care-and-support');
   });
 
-  it('an off-plan spend is flagged as before, and the flag has no purpose field', () => {
+  it('an off-plan spend is flagged as before; the flag keeps the purpose asked for (optional, added)', () => {
+    // the purpose is kept so the command's fingerprint can be rebuilt from the log (idempotency)
     const [e] = setup().recordOrThrow(spend('ghost', 'alcohol'));
     expect(e?.type).toBe('OffPlanSpendFlagged');
-    expect(e?.data).not.toHaveProperty('purpose');
+    expect(e?.type === 'OffPlanSpendFlagged' && e.data.purpose).toBe('alcohol');
+    const [plain] = setup().recordOrThrow(spend('ghost'));
+    expect(plain?.data).not.toHaveProperty('purpose');
   });
 
   it('an unknown purpose is an invalid command naming data.purpose', () => {

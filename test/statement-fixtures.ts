@@ -109,6 +109,8 @@ export function busyLedger(): Ledger {
     run(b, 'SuspendDirectPayment', fo, '2024-04-13', { reason: mark('suspension reason') });
   }
 
+  // a contribution is allocated only after it is assessed
+  run(BUSY, 'AssessContribution', fin, '2024-04-02', { amount: Money.of('300.00') });
   for (const [stream, amount] of [
     ['health', '6000.00'],
     ['social-care', '4000.00'],
@@ -122,7 +124,6 @@ export function busyLedger(): Ledger {
     amount: Money.of('250.00'),
     stage: 'indicative',
   });
-  run(BUSY, 'AssessContribution', fin, '2024-04-02', { amount: Money.of('300.00') });
   run(BUSY, 'AdjustFunding', comm, '2024-04-05', {
     stream: 'social-care',
     delta: Money.of('-500.00'),

@@ -7,6 +7,7 @@
  */
 import { CATEGORIES, OPTIONS, RECLAIM_REASONS, type ManagementOption } from '../events/primitives.js';
 import { ExactMultiset } from './exact.js';
+import { TALLIES } from './facts.js';
 import type { Period } from './periods.js';
 
 /** What outcomes can be grouped by. */
@@ -100,6 +101,9 @@ export interface OutcomeCell {
   requestsDue7Days: number;
   /** Outcome measures dated in the period. */
   outcomeRecords: number;
+  /** Counted events dated in the period, by kind (order of `TALLIES`): how many, and pence. */
+  readonly tallies: number[];
+  readonly tallyPence: bigint[];
   /**
    * Outcome measures up to `asAt` of the people in the cell (from any of their budgets), by
    * instrument and person, each list sorted by `key`.
@@ -152,6 +156,8 @@ export function newCell(
     decidedWithin7Days: 0,
     requestsDue7Days: 0,
     outcomeRecords: 0,
+    tallies: TALLIES.map(() => 0),
+    tallyPence: zeros(TALLIES.length),
     measures: new Map(),
   };
 }
@@ -231,6 +237,9 @@ function addCell(into: OutcomeCell, from: OutcomeCell): void {
   into.decidedWithin7Days += from.decidedWithin7Days;
   into.requestsDue7Days += from.requestsDue7Days;
   into.outcomeRecords += from.outcomeRecords;
+  for (let i = 0; i < into.tallies.length; i++)
+    into.tallies[i] = (into.tallies[i] as number) + (from.tallies[i] ?? 0);
+  addInto(into.tallyPence, from.tallyPence);
   for (const [instrument, byPerson] of from.measures)
     for (const [p, ms] of byPerson) addMeasures(into, instrument, p, ms);
 }

@@ -33,6 +33,10 @@ export interface BudgetFactsJson {
   readonly closed: ReadonlyArray<readonly [number, string]>;
   readonly funding: ReadonlyArray<readonly [string, string]>;
   readonly reclaims: ReadonlyArray<readonly [string, number, string]>;
+  /** Money given back on reconsideration: `[date \t streamIndex, amount]` (absent: none). */
+  readonly returned?: ReadonlyArray<readonly [string, string]>;
+  /** Counted events: `[date \t tallyIndex, count, amount]` (absent: none). */
+  readonly tallies?: ReadonlyArray<readonly [string, number, string]>;
   readonly plans: readonly Record<string, unknown>[];
   /** `[seq, spendId, lineId, spentOn, ...parts]` for a spend, `[seq, spendId]` for a reversal. */
   readonly spends: readonly SpendFactJson[];
@@ -138,6 +142,10 @@ export function factsToJson(f: OutcomeFacts): OutcomeFactsJson {
         reclaims: [...b.reclaims.entries()]
           .map(([d, x]) => [d, x.count, money(x.pence)] as const)
           .sort((a, c) => byKey([a[0], 0], [c[0], 0])),
+        returned: [...b.returned.entries()].map(([d, p]) => [d, money(p)] as const).sort(byKey),
+        tallies: [...b.tallies.entries()]
+          .map(([d, x]) => [d, x.count, money(x.pence)] as const)
+          .sort((a, c) => byKey([a[0], 0], [c[0], 0])),
         plans: b.plans.map(planFactJson),
         spends: b.spends.map(spendFactJson),
         changeRequests: b.changeRequests.map((c) => [c.seq, c.id, c.at] as const),
@@ -237,6 +245,8 @@ export function factsFromJson(j: OutcomeFactsJson): OutcomeFacts {
       closed: b.closed.map(([seq, closedOn]) => ({ seq, closedOn })),
       funding: new Map(b.funding.map(([d, p]) => [d, pence(p, 'funding')])),
       reclaims: new Map(b.reclaims.map(([d, count, p]) => [d, { count, pence: pence(p, 'reclaim') }])),
+      returned: new Map((b.returned ?? []).map(([d, p]) => [d, pence(p, 'returned')])),
+      tallies: new Map((b.tallies ?? []).map(([d, count, p]) => [d, { count, pence: pence(p, 'tally') }])),
       plans: b.plans.map(planFromJson),
       spends: b.spends.map(spendFromJson),
       changeRequests: b.changeRequests.map(([seq, id, at]) => ({ seq, id, at })),

@@ -95,6 +95,21 @@ export function firstOpened(a: OpenedFact | null, b: OpenedFact | null): OpenedF
   return openedKey(a) <= openedKey(b) ? a : b;
 }
 
+/** Adds `n` events and `p` pence under `k`. */
+export function addTally(
+  m: Map<string, { count: number; pence: bigint }>,
+  k: string,
+  n: number,
+  p: bigint,
+): void {
+  const x = m.get(k);
+  if (x === undefined) m.set(k, { count: n, pence: p });
+  else {
+    x.count += n;
+    x.pence += p;
+  }
+}
+
 /** Adds `p` pence to the sum under `k`. */
 export function addPence(m: Map<string, bigint>, k: string, p: bigint): void {
   m.set(k, (m.get(k) ?? 0n) + p);
@@ -104,14 +119,9 @@ function mergeBudget(into: BudgetFacts, from: BudgetFacts): void {
   into.opened = firstOpened(into.opened, from.opened);
   into.closed = mergeBySeq(into.closed, from.closed, closedKey);
   for (const [k, p] of from.funding) addPence(into.funding, k, p);
-  for (const [k, x] of from.reclaims) {
-    const y = into.reclaims.get(k);
-    if (y === undefined) into.reclaims.set(k, { count: x.count, pence: x.pence });
-    else {
-      y.count += x.count;
-      y.pence += x.pence;
-    }
-  }
+  for (const [k, x] of from.reclaims) addTally(into.reclaims, k, x.count, x.pence);
+  for (const [k, p] of from.returned) addPence(into.returned, k, p);
+  for (const [k, x] of from.tallies) addTally(into.tallies, k, x.count, x.pence);
   into.plans = mergeBySeq(into.plans, from.plans, planKey);
   into.spends = mergeBySeq(into.spends, from.spends, spendKey);
   into.changeRequests = mergeBySeq(into.changeRequests, from.changeRequests, crKey);

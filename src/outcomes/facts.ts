@@ -30,6 +30,7 @@ import { passes, type TimeFilter } from '../projections/time-filter.js';
 import {
   addCount,
   addPence,
+  addTally,
   closedKey,
   crKey,
   firstOpened,
@@ -39,6 +40,24 @@ import {
   planKey,
   spendKey,
 } from './facts-merge.js';
+
+/**
+ * Events the metrics count per group and period (with an amount where they carry one): plans
+ * agreed by the person (or their representative) and in their best interests, overspends
+ * explained and exceptions approved, reclaims reconsidered (the amount: what went back to the
+ * stream), contingencies held and returned (outside the budget: never in its money figures).
+ */
+export const TALLIES = [
+  'plan-agreed-by-person',
+  'plan-agreed-in-best-interests',
+  'overspend-explained',
+  'overspend-exception-approved',
+  'reclaim-reconsidered',
+  'contingency-held',
+  'contingency-returned',
+] as const;
+/** One of {@link TALLIES}. */
+export type Tally = (typeof TALLIES)[number];
 
 /** A plan line as the metrics need it (amount in pence). */
 export interface LineFact {
@@ -125,6 +144,10 @@ export interface BudgetFacts {
   funding: Map<string, bigint>;
   /** Reclaims by `date \t streamIndex \t reasonIndex`: count and pence. */
   reclaims: Map<string, { count: number; pence: bigint }>;
+  /** Money given back on reconsideration of a reclaim, pence by `date \t streamIndex`. */
+  returned: Map<string, bigint>;
+  /** Counted events by `date \t tallyIndex` ({@link TALLIES}): how many, and their pence. */
+  tallies: Map<string, { count: number; pence: bigint }>;
   /** Plan events by `seq`. */
   plans: PlanFact[];
   /** Spends and reversals by `seq`. */
@@ -167,6 +190,8 @@ function emptyBudget(): BudgetFacts {
     closed: [],
     funding: new Map(),
     reclaims: new Map(),
+    returned: new Map(),
+    tallies: new Map(),
     plans: [],
     spends: [],
     changeRequests: [],
@@ -179,6 +204,12 @@ function emptyBudget(): BudgetFacts {
 
 const STREAM_INDEX = new Map<Stream, number>(STREAMS.map((s, i) => [s, i]));
 const REASON_INDEX = new Map<ReclaimReason, number>(RECLAIM_REASONS.map((r, i) => [r, i]));
+const TALLY_INDEX = new Map<Tally, number>(TALLIES.map((t, i) => [t, i]));
+
+/** Counts an event of kind `t` on `date`, with its amount in pence (0 when it has none). */
+function tally(b: BudgetFacts, date: string, t: Tally, pence = 0n): void {
+  addTally(b.tallies, `${date}\t${TALLY_INDEX.get(t)}`, 1, pence);
+}
 
 /**
  * Folds one event into the facts when it passes the time filter (`occurredAt <= asOf`,
@@ -256,6 +287,11 @@ export function addEventToFacts(
       );
       return;
     case 'PlanAgreed':
+      tally(
+        b,
+        date,
+        e.data.bestInterestsReason === undefined ? 'plan-agreed-by-person' : 'plan-agreed-in-best-interests',
+      );
       insertBySeq(
         b.plans,
         {
@@ -277,6 +313,28 @@ export function addEventToFacts(
       return;
     case 'ChangeRequested':
       insertBySeq(b.changeRequests, { seq: e.seq, id: e.data.changeRequestId, at: e.occurredAt }, crKey);
+      return;
+    case 'ChangeRequestDeclined':
+      insertBySeq(b.declines, { seq: e.seq, id: e.data.changeRequestId, at: e.occurredAt }, crKey);
+      return;
+    case 'ReclaimReconsidered': {
+      // What the funder gave back is no longer reclaimed (as in the contract's balances).
+      const pence = e.data.returned.toPence();
+      addPence(b.returned, `${date}\t${STREAM_INDEX.get(e.data.stream)}`, pence);
+      tally(b, date, 'reclaim-reconsidered', pence);
+      return;
+    }
+    case 'OverspendExplained':
+      tally(b, date, 'overspend-explained');
+      return;
+    case 'OverspendExceptionApproved':
+      tally(b, date, 'overspend-exception-approved');
+      return;
+    case 'ContingencyHeld':
+      tally(b, date, 'contingency-held', e.data.amount.toPence());
+      return;
+    case 'ContingencyReturned':
+      tally(b, date, 'contingency-returned', e.data.amount.toPence());
       return;
     case 'SpendRecorded': {
       const split: [bigint, bigint, bigint, bigint] = [0n, 0n, 0n, 0n];

@@ -24,6 +24,8 @@ export {
 } from './periods.js';
 export { ExactMultiset, roundedDecimal, daysOf, MS_PER_DAY, type Rational } from './exact.js';
 export {
+  TALLIES,
+  type Tally,
   emptyFacts,
   personKey,
   addEventToFacts,

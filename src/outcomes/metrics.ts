@@ -29,7 +29,7 @@ import { epochMs } from '../events/time.js';
 import { initialState, planOn, type BudgetState, type PlanRecord } from '../projections/budget-state.js';
 import { reviewDue } from '../projections/flags.js';
 import { MS_PER_DAY } from './exact.js';
-import type { BudgetFacts, OutcomeFacts } from './facts.js';
+import { TALLIES, type BudgetFacts, type OutcomeFacts } from './facts.js';
 import { periodOf, periodsBetween, type Period, type PeriodKind } from './periods.js';
 import {
   addInto,
@@ -79,6 +79,8 @@ interface Flows {
   decidedWithin7Days: number;
   requestsDue7Days: number;
   outcomeRecords: number;
+  tallies: number[];
+  tallyPence: bigint[];
 }
 
 function newFlows(): Flows {
@@ -102,6 +104,8 @@ function newFlows(): Flows {
     decidedWithin7Days: 0,
     requestsDue7Days: 0,
     outcomeRecords: 0,
+    tallies: TALLIES.map(() => 0),
+    tallyPence: zeros(TALLIES.length),
   };
 }
 
@@ -156,6 +160,18 @@ function addBudget(
     x.reclaimed[Number(si)] = (x.reclaimed[Number(si)] as bigint) + r.pence;
     x.reclaimCount[Number(ri)] = (x.reclaimCount[Number(ri)] as number) + r.count;
     x.reclaimAmount[Number(ri)] = (x.reclaimAmount[Number(ri)] as bigint) + r.pence;
+  }
+  for (const [k, pence] of f.returned) {
+    const [date, si] = k.split('\t') as [string, string];
+    const x = flowsAt(date);
+    if (x !== null) x.reclaimed[Number(si)] = (x.reclaimed[Number(si)] as bigint) - pence;
+  }
+  for (const [k, t] of f.tallies) {
+    const [date, ti] = k.split('\t') as [string, string];
+    const x = flowsAt(date);
+    if (x === null) continue;
+    x.tallies[Number(ti)] = (x.tallies[Number(ti)] as number) + t.count;
+    x.tallyPence[Number(ti)] = (x.tallyPence[Number(ti)] as bigint) + t.pence;
   }
   for (const s of spends) {
     const x = flowsAt(s.spentOn);
@@ -307,6 +323,9 @@ function addBudget(
     cell.decidedWithin7Days += x.decidedWithin7Days;
     cell.requestsDue7Days += x.requestsDue7Days;
     cell.outcomeRecords += x.outcomeRecords;
+    for (let i = 0; i < x.tallies.length; i++)
+      cell.tallies[i] = (cell.tallies[i] as number) + (x.tallies[i] as number);
+    addInto(cell.tallyPence, x.tallyPence);
     // Requests still waiting at the end of the period (none once the budget is closed).
     if (closedOn === undefined || closedOn > asAt) {
       const endOfAsAt = epochMs(`${asAt}T00:00:00.000Z`) + MS_PER_DAY;

@@ -109,6 +109,16 @@ export function csvHeader(
     'flags_overspend_per_100_budgets',
     'flags_off_plan_per_100_budgets',
     'outcome_records',
+    'plans_agreed_by_person',
+    'plans_agreed_in_best_interests',
+    'overspends_explained',
+    'overspend_exceptions_approved',
+    'reconsiderations_answered',
+    'reconsiderations_returned',
+    'contingencies_held',
+    'contingencies_held_amount',
+    'contingencies_returned',
+    'contingencies_returned_amount',
   );
   for (const i of instruments)
     for (const f of OUTCOME_COLUMNS) cols.push(`outcome_${instrumentColumn(i)}_${f}`);
@@ -169,6 +179,16 @@ export function csvValues(
     r.flags.overspendPer100Budgets,
     r.flags.offPlanPer100Budgets,
     r.outcomeRecords,
+    r.plansAgreed.byPerson,
+    r.plansAgreed.inBestInterests,
+    r.overspends.explained,
+    r.overspends.exceptionsApproved,
+    r.reconsiderations.answered,
+    r.reconsiderations.returned,
+    r.contingencies.held,
+    r.contingencies.heldAmount,
+    r.contingencies.returned,
+    r.contingencies.returnedAmount,
   );
   for (const i of instruments) {
     const o = r.outcomeChange.find((x) => x.instrument === i);

@@ -22,6 +22,7 @@ import {
   type OutcomeCells,
   type PersonMeasure,
 } from './cells.js';
+import { TALLIES, type Tally } from './facts.js';
 import type { PeriodKind } from './periods.js';
 import { durationStats, outcomeChange } from './statistics.js';
 
@@ -165,6 +166,22 @@ export interface OutcomeRowJson {
   };
   /** Outcome measures dated in the period. */
   readonly outcomeRecords: number;
+  /** Plans agreed in the period: by the person (or their representative), and in their best interests. */
+  readonly plansAgreed: { readonly byPerson: number; readonly inBestInterests: number };
+  /** Overspends explained and overspend exceptions approved in the period. */
+  readonly overspends: { readonly explained: number; readonly exceptionsApproved: number };
+  /**
+   * Reclaims reconsidered in the period and the money they gave back to the streams (already
+   * taken off `reclaimed` in `money`).
+   */
+  readonly reconsiderations: { readonly answered: number; readonly returned: string };
+  /** Contingencies held and returned in the period: outside the budget, never in `money`. */
+  readonly contingencies: {
+    readonly held: number;
+    readonly heldAmount: string;
+    readonly returned: number;
+    readonly returnedAmount: string;
+  };
   /** Outcome change by instrument (instruments measured up to the as-at day, in name order). */
   readonly outcomeChange: readonly OutcomeChangeJson[];
 }
@@ -256,6 +273,8 @@ function requestsOf(c: OutcomeCell): RequestsJson {
 
 /** The JSON row of a cell. */
 export function rowOfCell(c: OutcomeCell): OutcomeRowJson {
+  const n = (t: Tally): number => c.tallies[TALLIES.indexOf(t)] as number;
+  const amount = (t: Tally): string => money(c.tallyPence[TALLIES.indexOf(t)] as bigint);
   const moneyBy = {} as Record<Stream | 'total', StreamMoneyJson>;
   STREAMS.forEach((s, i) => {
     moneyBy[s] = streamMoney(
@@ -318,6 +337,21 @@ export function rowOfCell(c: OutcomeCell): OutcomeRowJson {
       offPlanPer100Budgets: ratio(100 * c.offPlanFlags, c.active, 2),
     },
     outcomeRecords: c.outcomeRecords,
+    plansAgreed: {
+      byPerson: n('plan-agreed-by-person'),
+      inBestInterests: n('plan-agreed-in-best-interests'),
+    },
+    overspends: {
+      explained: n('overspend-explained'),
+      exceptionsApproved: n('overspend-exception-approved'),
+    },
+    reconsiderations: { answered: n('reclaim-reconsidered'), returned: amount('reclaim-reconsidered') },
+    contingencies: {
+      held: n('contingency-held'),
+      heldAmount: amount('contingency-held'),
+      returned: n('contingency-returned'),
+      returnedAmount: amount('contingency-returned'),
+    },
     outcomeChange: [...c.measures.keys()]
       .sort()
       .map((k) => outcomeChange(k, c.measures.get(k) as Map<string, PersonMeasure[]>)),

@@ -15,7 +15,7 @@ import { Money } from '../money/money.js';
 import { planOn, type BudgetState } from './budget-state.js';
 import { balancesOf, lineBalances } from './balances.js';
 import { Replay } from './budget-states.js';
-import { flagsOf, reviewDue, type Flag } from './flags.js';
+import { flagsOf, reviewDue, type Flag, type OverspendExplanation } from './flags.js';
 import { planHistory } from './plans.js';
 import { statementHistory, type AskedChange } from './statement-history.js';
 import type {
@@ -289,12 +289,12 @@ function checks(flags: readonly Flag[], names: ReadonlyMap<string, string>): str
     switch (f.kind) {
       case 'overspend-line':
         out.push(
-          `More has been spent on "${names.get(f.lineId) ?? 'one part of your plan'}" than planned: ${moneyWords(f.over)} too much. Someone will check this with you.`,
+          `More has been spent on "${names.get(f.lineId) ?? 'one part of your plan'}" than planned: ${moneyWords(f.over)} too much. ${OVERSPEND_WORDS[f.explanation]}`,
         );
         break;
       case 'overspend-stream':
         out.push(
-          `More of the money from ${FUNDER[f.stream]} has been used than was given: ${moneyWords(f.over)} too much. Someone will check this with you.`,
+          `More of the money from ${FUNDER[f.stream]} has been used than was given: ${moneyWords(f.over)} too much. ${OVERSPEND_WORDS[f.explanation]}`,
         );
         break;
       case 'surplus':
@@ -309,10 +309,24 @@ function checks(flags: readonly Flag[], names: ReadonlyMap<string, string>): str
         break;
       case 'review-overdue':
         break; // said in the review sentence
+      case 'direct-payment-suspended':
+      case 'direct-payment-stopped':
+        break; // said in the direct payment sentence
+      default: {
+        const never: never = f;
+        return never;
+      }
     }
   }
   return out;
 }
+
+/** What happens next about an overspend, by whether it was explained or approved. */
+const OVERSPEND_WORDS: Record<OverspendExplanation, string> = {
+  unexplained: 'Someone will check this with you.',
+  explained: 'Your care coordinator has written down why.',
+  'exception-approved': 'The funder has agreed to it.',
+};
 
 function peopleOf(actions: readonly StatementAction[]): BudgetStatement['people'] {
   // actions are oldest first here; keep each person's latest action, people by first appearance

@@ -1132,6 +1132,7 @@ class Simulation {
             amount: amount(100_000n),
             reason: r.pick(RECLAIM_REASONS),
             noticeRef: `n-${this.nextId}`,
+            deadline: '2030-12-31',
           },
         };
       case 'review':
