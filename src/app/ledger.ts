@@ -23,6 +23,8 @@ export interface Recorded {
  */
 export class Ledger {
   private readonly streams = new Map<string, { events: LedgerEvent[]; state: DecisionState }>();
+  /** The read model of each budget as last asked for, and how many of its events it holds. */
+  private readonly views = new Map<string, { state: BudgetState; at: number }>();
   private readonly all: LedgerEvent[] = [];
 
   /** Records a command: its new events, or the rule it breaks (nothing appended). */
@@ -65,9 +67,14 @@ export class Ledger {
     return [...(this.streams.get(budgetId)?.events ?? [])];
   }
 
-  /** The budget's read model: everything its events say (folded from its events on each call). */
+  /** The budget's read model: everything its events say (folded from the events recorded since the last call). */
   stateOf(budgetId: string): BudgetState {
-    return foldEvents(this.streams.get(budgetId)?.events ?? []);
+    const events = this.streams.get(budgetId)?.events ?? [];
+    const view = this.views.get(budgetId);
+    if (view !== undefined && view.at === events.length) return view.state;
+    const state = foldEvents(events.slice(view?.at ?? 0), view?.state);
+    this.views.set(budgetId, { state, at: events.length });
+    return state;
   }
 
   /** The state the decider holds for one budget. */
