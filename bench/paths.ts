@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { foldLogFile } from '../src/cli/common.js';
+import { foldLogFile } from '../src/cli/log-file.js';
 import { runOutcomes } from '../src/cli/outcomes.js';
 import { verifyJson } from '../src/cli/verify.js';
 import {
@@ -24,16 +24,16 @@ import {
   FileEventStore,
   MemoryEventStore,
   Money,
-  applyEvent,
-  decide,
-  mutableState,
+  applyDecision,
+  decideCommand,
+  thawDecision,
   PostgresEventStore,
   VersionConflict,
   BalancesFold,
   balancesJsonPieces,
   decodeCommand,
   execute,
-  initialState,
+  initialDecisionState,
   scanLog,
   storeLines,
   verifyLog,
@@ -41,7 +41,7 @@ import {
   foldBalancesParallel,
   verifyLogText,
   type Actor,
-  type BudgetState,
+  type DecisionState,
   type Command,
   type EventStore,
 } from '../src/index.js';
@@ -310,23 +310,23 @@ async function storeDigest(store: EventStore): Promise<{ events: number; digest:
  * Decides and appends commands with each budget's state kept in memory between commands, as a
  * service with a state cache does: `decide` on the budget's accumulator, `append` (seal, check,
  * store) with the expected version, then fold the sealed events into the accumulator
- * (`applyEvent`: one mutable state per budget, no copy per event).
+ * (`applyDecision`: one mutable state per budget, no copy per event).
  */
 async function runCommands(store: EventStore, commands: readonly RawCommand[]): Promise<number> {
-  const states = new Map<string, BudgetState>();
+  const states = new Map<string, DecisionState>();
   let events = 0;
   for (const raw of commands) {
     const c = decoded(raw);
     let state = states.get(c.budgetId);
     if (state === undefined) {
-      state = mutableState();
+      state = thawDecision();
       states.set(c.budgetId, state);
     }
-    const r = decide(c, state);
+    const r = decideCommand(c, state);
     if (r._tag === 'Left') throw new Error(`command ${c.commandId} refused: ${r.left.message}`);
     const expected = state.version === 0 ? ExpectedVersion.noStream : ExpectedVersion.exactly(state.version);
     const appended = await store.append(c.budgetId, r.right, expected);
-    for (const e of appended.events) applyEvent(state, e, { trackCommands: false });
+    for (const e of appended.events) applyDecision(state, e);
     events += appended.events.length;
   }
   return events;
@@ -337,11 +337,11 @@ async function runCommands(store: EventStore, commands: readonly RawCommand[]): 
  * each time) and `append`.
  */
 async function runCommandsImmutable(store: EventStore, commands: readonly RawCommand[]): Promise<number> {
-  const states = new Map<string, BudgetState>();
+  const states = new Map<string, DecisionState>();
   let events = 0;
   for (const raw of commands) {
     const c = decoded(raw);
-    const before = states.get(c.budgetId) ?? initialState;
+    const before = states.get(c.budgetId) ?? initialDecisionState;
     const r = execute(c, before);
     if (r._tag === 'Left') throw new Error(`command ${c.commandId} refused: ${r.left.message}`);
     const expected =

@@ -28,6 +28,16 @@ export {
   commandIdReused,
 } from './budget/fingerprint.js';
 export {
+  moneyEffects,
+  reversalEffects,
+  addEffects,
+  emptySums,
+  type MoneyEffect,
+  type StreamSums,
+  type SumName,
+} from './events/money-effects.js';
+export { type DatedPlan } from './events/plan-on.js';
+export {
   initialState,
   evolve,
   applyEvent,
@@ -43,19 +53,34 @@ export {
   type DirectPaymentStatus,
   type OffPlanAttempt,
   type ReplayOptions,
+} from './projections/budget-state.js';
+export {
+  DECISION_STATE_VERSION,
+  initialDecisionState,
+  evolveDecision,
+  applyDecision,
+  foldDecisions,
+  thawDecision,
+  type DecisionState,
+  type DecisionPlan,
+  type DecisionSpend,
+  type DecisionChangeRequest,
+  type DecisionReclaim,
+  type DecisionContingency,
 } from './budget/state.js';
 export {
   decide,
+  decideCommand,
   decodeCommand,
   accountSurplus,
-  execute,
   eventIdFor,
   describeCommand,
   budgetDecider,
   EVENT_ID_NAMESPACE,
-  type Execution,
+  type Decision,
 } from './budget/decider.js';
-export * from './projections/replay.js';
+export * from './projections/time-filter.js';
+export * from './projections/budget-states.js';
 export * from './projections/balances.js';
 export * from './projections/plans.js';
 export * from './projections/flags.js';
@@ -81,14 +106,15 @@ export {
 } from './projections/statement-text.js';
 export { statementHtml } from './projections/statement-html.js';
 export { canonicalJson, sha256Hex, hashOfEnvelope, sealEvents, eventLine } from './log/hash.js';
-export { Ledger, type Recorded } from './ledger.js';
+export { Ledger, type Recorded } from './app/ledger.js';
+export { decideOnce, execute, type Decided, type Execution } from './app/execute.js';
 export * from './journal/index.js';
 export * from './store/port.js';
 export { MemoryEventStore } from './store/memory.js';
 export { FileEventStore, type FileStoreOptions, type FileStoreIo, type Recovery } from './store/file.js';
 export * from './store/postgres.js';
-export * from './store/handler.js';
-export * from './store/projection.js';
+export * from './app/command-handler.js';
+export * from './app/projection-runner.js';
 export { storeLines, exportStore } from './store/export.js';
 export { loadBudget } from './app/load-budget.js';
 export {
@@ -97,7 +123,7 @@ export {
   encodeBudgetState,
   decodeBudgetState,
   BUDGET_STATE_FORMAT,
-} from './store/state-codec.js';
+} from './app/state-codec.js';
 export * from './outcomes/index.js';
 export {
   readLog,
@@ -105,19 +131,20 @@ export {
   scanLog,
   parseLog,
   eventsOfLog,
+  type ReadLogOptions,
+  type LogSource,
+} from './log/reader.js';
+export {
   recordOfLine,
-  LineSplitter,
   LogReadError,
   describeLineError,
   describeProblem,
-  DEFAULT_MAX_LINE_BYTES,
   type LogRecord,
   type LineError,
   type LineProblem,
-  type ReadLogOptions,
-  type LogSource,
   type RawLine,
-} from './log/reader.js';
+} from './log/line-record.js';
+export { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './log/line-splitter.js';
 export {
   verifyLog,
   verifyLogText,
@@ -141,12 +168,12 @@ export {
   type ManifestRead,
 } from './log/manifest.js';
 export { logText, manifestOf, LogWriter, exportLog, type LogWriterOptions } from './log/writer.js';
-export { replayLog, type ReplayLogOptions, type ReplayLogResult } from './log/replay-log.js';
+export { replayLog, type ReplayLogOptions, type ReplayLogResult } from './log/fold-log.js';
 export { fastDecodeEvent, decodeEventFast } from './log/fast-decode.js';
 export { fastHashOfEnvelope, isStringifyCanonical } from './log/hash.js';
 export { PRIVATE_FIELDS, jsonSyntaxProblem } from './events/report.js';
 export { unsafeInputIssue, unknownFieldIssue, MAX_COMMAND_DEPTH } from './events/strict.js';
-export { foldLog, type EventFold, type FoldLogOptions, type FoldLogResult } from './log/replay-log.js';
+export { foldLog, type EventFold, type FoldLogOptions, type FoldLogResult } from './log/fold-log.js';
 export { hashOfLine, canonicalHashCut } from './log/hash.js';
 export {
   verifyLogParallel,

@@ -25,6 +25,7 @@ import {
   initialState,
   verifyLogText,
   type BudgetState,
+  type DecisionState,
   type Command,
   type EventStore,
   type LedgerEvent,
@@ -509,7 +510,7 @@ function outcomeOf(
 
 /** The same commands through `execute`, keeping each budget's state and history. */
 export function viaExecute(sent: readonly Sent[]): Outcome[] {
-  const states = new Map<string, { state: BudgetState; history: PendingEvent[] }>();
+  const states = new Map<string, { state: DecisionState; history: PendingEvent[] }>();
   return sent.map(({ command }) =>
     outcomeOf(() => {
       const key = typeof command['budgetId'] === 'string' ? command['budgetId'] : '';

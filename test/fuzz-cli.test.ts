@@ -143,7 +143,7 @@ describe('ipb on hostile input (real processes)', () => {
 
   it('every other subcommand: a rotating share of the nasty logs, a missing file, some a directory', () => {
     // the reporting subcommands check the chain's links but do not recompute hashes (by design,
-    // see src/log/replay-log.ts): an edit that was not re-sealed is test/fuzz-findings.test.ts's
+    // see src/log/fold-log.ts): an edit that was not re-sealed is test/fuzz-findings.test.ts's
     const names = Object.keys(NASTY).filter((n) => n !== 'tampered' && n !== 'lone-surrogate');
     let k = 0;
     for (const sub of subs.filter((s) => s !== 'verify')) {

@@ -21,7 +21,7 @@ function newest(dir: string): number {
 }
 
 function fresh(): boolean {
-  const built = join(ROOT, 'dist/src/outcomes/worker.js');
+  const built = join(ROOT, 'dist/src/outcomes/io/worker.js');
   const main = join(ROOT, 'dist/src/cli/main.js');
   if (!existsSync(built) || !existsSync(main)) return false;
   const src = newest(join(ROOT, 'src'));

@@ -238,7 +238,7 @@ describe('ipb export --pseudonymise', () => {
     const a = await ipb(['export', original, '--pseudonymise', '--key-file', keyA, '--out', outA]);
     expect(a.stderr).toBe('');
     expect(a.code).toBe(0);
-    expect(a.stdout).toMatch(/exported 31 events of 3 budgets to .*hand\.jsonl \(pseudonymised\), manifest/);
+    expect(a.stdout).toMatch(/exported 32 events of 3 budgets to .*hand\.jsonl \(pseudonymised\), manifest/);
     const b = await ipb(['export', original, '--pseudonymise', '--key-file', keyB, '--out', outB]);
     expect(b.code).toBe(0);
     const v = await ipb(['verify', join(outA, 'hand.jsonl')]);

@@ -9,7 +9,7 @@ import {
   VersionConflict,
   encodeBudgetState,
   eventLine,
-  foldEvents,
+  foldDecisions,
   handleCommand,
   storeLines,
   type Command,
@@ -281,7 +281,7 @@ describe('command handler: snapshots', () => {
     const loaded = await handler.load('b-1');
     expect(loaded.snapshotVersion).toBe(3);
     expect(loaded.version).toBe(5);
-    expect(stateJson(loaded.state)).toBe(stateJson(foldEvents(await store.readStream('b-1'))));
+    expect(stateJson(loaded.state)).toBe(stateJson(foldDecisions(await store.readStream('b-1'))));
     await handler.handle(spend('b-1', 'sp-1', '1.00'));
     expect((await store.loadSnapshot('b-1'))?.version).toBe(6);
   });
@@ -294,8 +294,8 @@ describe('command handler: snapshots', () => {
       new CommandHandler(store, { snapshotEvery: 0, onWarning: (m) => warnings.push(m) }),
     );
     const events = await store.readStream('b-1');
-    const full = stateJson(foldEvents(events));
-    const at3 = foldEvents(events.slice(0, 3));
+    const full = stateJson(foldDecisions(events));
+    const at3 = foldDecisions(events.slice(0, 3));
     const good = {
       budgetId: 'b-1',
       version: 3,
@@ -308,7 +308,7 @@ describe('command handler: snapshots', () => {
       { ...good, state: '{"version":3}' },
       { ...good, format: 'ipb.budget-state/0' },
       { ...good, version: 9 },
-      { ...good, state: encodeBudgetState(foldEvents(events.slice(0, 2))) },
+      { ...good, state: encodeBudgetState(foldDecisions(events.slice(0, 2))) },
     ];
     for (const snap of cases) {
       await store.deleteSnapshot('b-1');
@@ -347,8 +347,8 @@ describe('command handler: snapshots', () => {
           for (const budgetId of store.budgetIds()) {
             const loaded = await handler.load(budgetId);
             if (loaded.snapshotVersion > 0) fromSnapshots += 1;
-            expect(stateJson(loaded.state)).toBe(stateJson(h.ledger.stateOf(budgetId)));
-            expect(stateJson(loaded.state)).toBe(stateJson(foldEvents(await store.readStream(budgetId))));
+            expect(stateJson(loaded.state)).toBe(stateJson(h.ledger.decisionStateOf(budgetId)));
+            expect(stateJson(loaded.state)).toBe(stateJson(foldDecisions(await store.readStream(budgetId))));
           }
         },
       ),

@@ -9,7 +9,7 @@ import {
   Money,
   decide,
   decodeEvent,
-  initialState,
+  initialDecisionState,
   type Command,
   type CommandDataMap,
   type CommandOf,
@@ -130,7 +130,7 @@ describe('commands', () => {
 
   it('decide returns a ledger error or the pending events', () => {
     expectTypeOf(decide).returns.toEqualTypeOf<Either<LedgerError, PendingEvent[]>>();
-    expectTypeOf(decide).parameter(1).toEqualTypeOf(initialState);
+    expectTypeOf(decide).parameter(1).toEqualTypeOf(initialDecisionState);
   });
 });
 

@@ -11,7 +11,7 @@
  *   finance         the token names sites); money commands only on their own streams
  *   auditor         reads every budget and the whole log; writes nothing
  */
-import type { BudgetOpened, BudgetState, Command, Stream } from 'ipb-ledger';
+import type { BudgetOpened, Command, DecisionState, Stream } from 'ipb-ledger';
 import type { Caller } from './auth.js';
 
 /** What a scope check needs to know about a budget. */
@@ -23,7 +23,10 @@ export interface BudgetScope {
 }
 
 /** The scope facts of a budget state. */
-export function scopeOf(budgetId: string, state: BudgetState): BudgetScope {
+export function scopeOf(
+  budgetId: string,
+  state: Pick<DecisionState, 'opened' | 'representatives'>,
+): BudgetScope {
   return { budgetId, opened: state.opened, representatives: state.representatives };
 }
 

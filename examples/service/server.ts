@@ -27,7 +27,7 @@ import {
   PRIVATE_FIELDS,
   StoreError,
   balancesJson,
-  balancesOfStates,
+  balancesOf,
   decodeCommand,
   encodeEvent,
   jsonSyntaxProblem,
@@ -240,7 +240,7 @@ export function createService(options: ServiceOptions): Server {
 
   async function getBudget(budgetId: string, caller: Caller, res: ServerResponse): Promise<void> {
     const loaded = await readable(budgetId, caller);
-    const report = balancesJson(balancesOfStates(new Map([[budgetId, loaded.state]])));
+    const report = balancesJson({ budgets: [balancesOf(budgetId, loaded.state)] });
     send(
       res,
       200,

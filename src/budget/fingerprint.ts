@@ -14,7 +14,7 @@ import type * as t from 'io-ts';
 import type { PendingEvent } from '../events/envelope.js';
 import type { EventType } from '../events/data.js';
 import { fieldsOf } from '../events/strict.js';
-import { canonicalJson, sha256Hex } from '../log/hash.js';
+import { canonicalJson, sha256Hex } from '../events/canonical.js';
 import { ledgerError, type LedgerError } from './errors.js';
 import { commandDataCodecs, EVENT_OF_COMMAND, type Command, type CommandType } from './commands.js';
 

@@ -1,143 +1,93 @@
+/**
+ * The decision state of one budget: only what the rules of {@link decide} read, and its pure
+ * `evolve`. The read models (spends by date and category, reviews, off-plan attempts,
+ * overspend notes...) are folded in src/projections/, never here.
+ *
+ * Any change to the shape of {@link DecisionState} must bump {@link DECISION_STATE_VERSION}
+ * (snapshots are keyed by it; test/snapshot-schema.test.ts fails when the shape moves alone).
+ */
 import { enableMapSet, freeze, produce, type Draft } from 'immer';
 import type { BudgetOpened, LocalExclusion, PlanLine } from '../events/data.js';
 import type { PendingEvent } from '../events/envelope.js';
+import { addEffects, emptySums, moneyEffects, type StreamSums } from '../events/money-effects.js';
+import { planOn, type PlanStatus } from '../events/plan-on.js';
+import type { ManagementOption, Split, Stream } from '../events/primitives.js';
 import { Money } from '../money/money.js';
-import type { Category, ManagementOption, Split, Stream } from '../events/primitives.js';
 
 enableMapSet();
 
-/** Money per funding stream, as the decider tracks it. */
-export interface StreamTotals {
-  /** Sum of agreed allocations and adjustments. */
-  allocated: Money;
-  /** Sum of indicative allocations (never counted as allocated). */
-  indicative: Money;
-  spent: Money;
-  reclaimed: Money;
-  /** Cash paid into a direct-payment account or to a third party. */
-  paid: Money;
-  /** Of `paid`, the cash paid into the person's account (direct payment or managed account). */
-  paidToAccount: Money;
-}
+/** The schema version of {@link DecisionState}: bump it with every change of its shape. */
+export const DECISION_STATE_VERSION = 1;
 
-/** Where a plan version stands. */
-export type PlanStatus = 'proposed' | 'agreed' | 'rejected' | 'superseded';
-
-/** One plan version as the decider tracks it. */
-export interface PlanRecord {
+/** A plan version as the rules need it. */
+export interface DecisionPlan {
   planVersion: number;
   status: PlanStatus;
   lines: PlanLine[];
   changeRequestId?: string;
-  proposedAt: string;
   agreedOn?: string;
-  decidedAt?: string;
 }
 
-/** One recorded spend: its split, the category and option of its line, and whether it was reversed. */
-export interface SpendRecord {
-  spendId: string;
+/** A recorded spend as the rules need it: its line, option, split and whether it was reversed. */
+export interface DecisionSpend {
   lineId: string;
   amount: Money;
   split: Split;
-  spentOn: string;
-  category: Category;
   option: ManagementOption;
   reversed: boolean;
 }
 
-/** A change request, the plan version that answered it, if any, and whether it was declined. */
-export interface ChangeRequestRecord {
+/** A change request: whether it was declined (answers are read from the plans). */
+export interface DecisionChangeRequest {
   changeRequestId: string;
-  requestedAt: string;
-  planVersion?: number;
-  /** When it was declined (`occurredAt` of `ChangeRequestDeclined`). */
   declinedAt?: string;
 }
 
-/** A reclaim by its notice: what was taken, what went back, and where reconsideration stands. */
-export interface ReclaimRecord {
+/** A reclaim by its notice: what was taken, from which stream, and where reconsideration stands. */
+export interface DecisionReclaim {
   noticeRef: string;
   stream: Stream;
   amount: Money;
-  returned: Money;
   reconsideration: 'none' | 'requested' | 'answered';
 }
 
-/** The overspend an explanation (coordinator) and an exception (commissioner) cover, per line or stream. */
-export interface OverspendNote {
-  explained: Money | null;
-  approved: Money | null;
-}
-
 /** A contingency held outside the budget and what of it was returned. */
-export interface ContingencyRecord {
+export interface DecisionContingency {
   contingencyId: string;
-  stream: Stream;
   amount: Money;
   returned: Money;
-}
-
-/** The key of an overspend note: `line:<lineId>` or `stream:<stream>`. */
-export function overspendKey(d: { readonly lineId?: string; readonly stream?: Stream }): string {
-  return d.lineId !== undefined ? `line:${d.lineId}` : `stream:${d.stream ?? ''}`;
 }
 
 /** Whether direct payments can be paid in. */
 export type DirectPaymentStatus = 'active' | 'suspended' | 'stopped';
 
 /** What the decider knows about one budget: everything its rules need, nothing more. */
-export interface BudgetState {
+export interface DecisionState {
   /** Number of events applied: the stream's version. */
   version: number;
   status: 'unopened' | 'open' | 'closed';
   budgetId: string | null;
   opened: BudgetOpened | null;
   lastRecordedAt: string | null;
-  totals: Map<Stream, StreamTotals>;
+  totals: Map<Stream, StreamSums>;
   contribution: Money | null;
-  plans: PlanRecord[];
-  changeRequests: Map<string, ChangeRequestRecord>;
-  spends: Map<string, SpendRecord>;
+  plans: DecisionPlan[];
+  changeRequests: Map<string, DecisionChangeRequest>;
+  spends: Map<string, DecisionSpend>;
   directPayment: DirectPaymentStatus;
   /** The reason given when direct payments were last suspended or stopped (null while active). */
   directPaymentReason: string | null;
-  /** When (`occurredAt`) direct payments were last suspended or stopped (null while active). */
-  directPaymentSince: string | null;
   representatives: Set<string>;
   /** Event ids produced by each command id, for idempotency. */
   commands: Map<string, string[]>;
-  /** Dates of completed reviews, in order. */
-  reviews: string[];
-  /** Spends that matched no agreed line (recorded as flags, moving no money). */
-  offPlan: OffPlanAttempt[];
-  /** Reclaims by notice reference. */
-  reclaims: Map<string, ReclaimRecord>;
-  /** Overspend explanations and approved exceptions, by {@link overspendKey}. */
-  overspendNotes: Map<string, OverspendNote>;
+  reclaims: Map<string, DecisionReclaim>;
   /** The site's local exclusions recorded on the budget (policy data). */
   exclusions: LocalExclusion[];
-  /** Contingencies held outside the budget. */
-  contingencies: Map<string, ContingencyRecord>;
+  contingencies: Map<string, DecisionContingency>;
 }
 
-/** A spend that matched no agreed line: kept as a flag, moving no money. */
-export interface OffPlanAttempt {
-  spendId: string;
-  lineId: string;
-  amount: Money;
-  spentOn: string;
-  problem: string;
-}
-
-/** Options for replays that only project (no decisions follow). */
-export interface ReplayOptions {
-  /** Keep the command ids seen (needed for idempotent decisions; not for reports). Default true. */
-  readonly trackCommands?: boolean;
-}
-
-/** The state of a budget before its first event. */
-export const initialState: BudgetState = freeze(
+/** The decision state of a budget before its first event. */
+export const initialDecisionState: DecisionState = freeze(
   {
     version: 0,
     status: 'unopened',
@@ -151,71 +101,39 @@ export const initialState: BudgetState = freeze(
     spends: new Map(),
     directPayment: 'active',
     directPaymentReason: null,
-    directPaymentSince: null,
     representatives: new Set(),
     commands: new Map(),
-    reviews: [],
-    offPlan: [],
     reclaims: new Map(),
-    overspendNotes: new Map(),
     exclusions: [],
     contingencies: new Map(),
   },
   true,
 );
 
-function emptyTotals(): StreamTotals {
-  return {
-    allocated: Money.zero,
-    indicative: Money.zero,
-    spent: Money.zero,
-    reclaimed: Money.zero,
-    paid: Money.zero,
-    paidToAccount: Money.zero,
-  };
-}
-
-/** The totals of a stream, created at zero on first use. */
-function totalsOf(st: BudgetState, stream: Stream): StreamTotals {
+function totalsOf(st: DecisionState, stream: Stream): StreamSums {
   let x = st.totals.get(stream);
   if (x === undefined) {
-    x = emptyTotals();
+    x = emptySums();
     st.totals.set(stream, x);
   }
   return x;
 }
 
-/** The plan in force on a date: the agreed (or later superseded) version agreed latest on or before it. */
-export function planOn(plans: readonly PlanRecord[], date: string): PlanRecord | undefined {
-  let best: PlanRecord | undefined;
-  for (const p of plans) {
-    if (p.agreedOn === undefined || p.agreedOn > date) continue;
-    if (p.status !== 'agreed' && p.status !== 'superseded') continue;
-    if (
-      best === undefined ||
-      (best.agreedOn ?? '') < p.agreedOn ||
-      (best.agreedOn === p.agreedOn && best.planVersion < p.planVersion)
-    ) {
-      best = p;
-    }
-  }
-  return best;
+function addMoney(st: DecisionState, e: PendingEvent, reversed?: Split): void {
+  addEffects(moneyEffects(e, reversed), (stream) => totalsOf(st, stream));
 }
 
-/**
- * Applies one event to a mutable budget state. This is the only place the meaning of an event
- * for the decider is written; {@link evolve} runs it on an immer draft, {@link foldEvents}
- * on one accumulator for a whole replay.
- */
-export function applyEvent(
-  s: BudgetState | Draft<BudgetState>,
-  e: PendingEvent,
-  options?: ReplayOptions,
-): void {
-  const st = s as BudgetState;
+/** Fails to compile when an event type has no case in {@link applyDecision}. */
+function unhandled(e: never): never {
+  throw new TypeError(`no decision rule for event ${JSON.stringify(e)}`);
+}
+
+/** Applies one event to a mutable decision state (in place). */
+export function applyDecision(s: DecisionState | Draft<DecisionState>, e: PendingEvent): void {
+  const st = s as DecisionState;
   st.version += 1;
   st.lastRecordedAt = e.recordedAt;
-  if (e.commandId !== undefined && options?.trackCommands !== false) {
+  if (e.commandId !== undefined) {
     const ids = st.commands.get(e.commandId);
     if (ids === undefined) st.commands.set(e.commandId, [e.eventId]);
     else ids.push(e.eventId);
@@ -227,135 +145,80 @@ export function applyEvent(
       st.opened = e.data;
       for (const stream of e.data.streams) totalsOf(st, stream);
       return;
-    case 'FundingAllocated': {
-      const x = totalsOf(st, e.data.stream);
-      if (e.data.stage === 'agreed') x.allocated = x.allocated.plus(e.data.amount);
-      else x.indicative = x.indicative.plus(e.data.amount);
+    case 'FundingAllocated':
+    case 'FundingAdjusted':
+    case 'FundsPaid':
+      addMoney(st, e);
       return;
-    }
-    case 'FundingAdjusted': {
-      const x = totalsOf(st, e.data.stream);
-      x.allocated = x.allocated.plus(e.data.delta);
-      return;
-    }
     case 'ContributionAssessed':
       st.contribution = e.data.amount;
       return;
-    case 'FundsPaid': {
-      const x = totalsOf(st, e.data.stream);
-      x.paid = x.paid.plus(e.data.amount);
-      if (e.data.option !== 'third-party') x.paidToAccount = x.paidToAccount.plus(e.data.amount);
-      return;
-    }
     case 'PlanProposed': {
-      const rec: PlanRecord = {
-        planVersion: e.data.planVersion,
-        status: 'proposed',
-        lines: e.data.lines,
-        proposedAt: e.occurredAt,
-      };
-      if (e.data.changeRequestId !== undefined) {
-        rec.changeRequestId = e.data.changeRequestId;
-        const cr = st.changeRequests.get(e.data.changeRequestId);
-        if (cr !== undefined) cr.planVersion = e.data.planVersion;
-      }
+      const rec: DecisionPlan = { planVersion: e.data.planVersion, status: 'proposed', lines: e.data.lines };
+      if (e.data.changeRequestId !== undefined) rec.changeRequestId = e.data.changeRequestId;
       st.plans.push(rec);
       return;
     }
-    case 'PlanAgreed': {
+    case 'PlanAgreed':
       for (const p of st.plans) {
         if (p.planVersion === e.data.planVersion) {
           p.status = 'agreed';
           p.agreedOn = e.data.agreedOn;
-          p.decidedAt = e.occurredAt;
         } else if (p.status === 'agreed') {
           p.status = 'superseded';
         }
       }
       return;
-    }
     case 'PlanRejected': {
       const p = st.plans.find((x) => x.planVersion === e.data.planVersion);
-      if (p !== undefined) {
-        p.status = 'rejected';
-        p.decidedAt = e.occurredAt;
-      }
+      if (p !== undefined) p.status = 'rejected';
       return;
     }
     case 'ChangeRequested':
-      st.changeRequests.set(e.data.changeRequestId, {
-        changeRequestId: e.data.changeRequestId,
-        requestedAt: e.occurredAt,
-      });
+      st.changeRequests.set(e.data.changeRequestId, { changeRequestId: e.data.changeRequestId });
       return;
+    case 'ChangeRequestDeclined': {
+      const cr = st.changeRequests.get(e.data.changeRequestId);
+      if (cr !== undefined) cr.declinedAt = e.occurredAt;
+      return;
+    }
     case 'SpendRecorded': {
       const line = planOn(st.plans, e.data.spentOn)?.lines.find((l) => l.lineId === e.data.lineId);
-      const split = e.data.split;
       st.spends.set(e.data.spendId, {
-        spendId: e.data.spendId,
         lineId: line?.lineId ?? e.data.lineId,
         amount: e.data.amount,
-        split,
-        spentOn: e.data.spentOn,
-        category: line?.category ?? 'other',
+        split: e.data.split,
         option: line?.option ?? 'notional',
         reversed: false,
       });
-      for (const stream in split) {
-        const x = totalsOf(st, stream as Stream);
-        x.spent = x.spent.plus(split[stream as Stream] as Money);
-      }
+      addMoney(st, e);
       return;
     }
     case 'SpendReversed': {
       const sp = st.spends.get(e.data.spendId);
       if (sp === undefined || sp.reversed) return;
       sp.reversed = true;
-      for (const stream in sp.split) {
-        const x = totalsOf(st, stream as Stream);
-        x.spent = x.spent.minus(sp.split[stream as Stream] as Money);
-      }
+      addMoney(st, e, sp.split);
       return;
     }
-    case 'SurplusReclaimed': {
-      const x = totalsOf(st, e.data.stream);
-      x.reclaimed = x.reclaimed.plus(e.data.amount);
+    case 'SurplusReclaimed':
+      addMoney(st, e);
       st.reclaims.set(e.data.noticeRef, {
         noticeRef: e.data.noticeRef,
         stream: e.data.stream,
         amount: e.data.amount,
-        returned: Money.zero,
         reconsideration: 'none',
       });
       return;
-    }
     case 'ReconsiderationRequested': {
       const r = st.reclaims.get(e.data.noticeRef);
       if (r !== undefined) r.reconsideration = 'requested';
       return;
     }
     case 'ReclaimReconsidered': {
-      const x = totalsOf(st, e.data.stream);
-      x.reclaimed = x.reclaimed.minus(e.data.returned);
+      addMoney(st, e);
       const r = st.reclaims.get(e.data.noticeRef);
-      if (r !== undefined) {
-        r.reconsideration = 'answered';
-        r.returned = r.returned.plus(e.data.returned);
-      }
-      return;
-    }
-    case 'ChangeRequestDeclined': {
-      const cr = st.changeRequests.get(e.data.changeRequestId);
-      if (cr !== undefined) cr.declinedAt = e.occurredAt;
-      return;
-    }
-    case 'OverspendExplained':
-    case 'OverspendExceptionApproved': {
-      const key = overspendKey(e.data);
-      const note = st.overspendNotes.get(key) ?? { explained: null, approved: null };
-      if (e.type === 'OverspendExplained') note.explained = e.data.over;
-      else note.approved = e.data.over;
-      st.overspendNotes.set(key, note);
+      if (r !== undefined) r.reconsideration = 'answered';
       return;
     }
     case 'LocalExclusionsSet':
@@ -364,7 +227,6 @@ export function applyEvent(
     case 'ContingencyHeld':
       st.contingencies.set(e.data.contingencyId, {
         contingencyId: e.data.contingencyId,
-        stream: e.data.stream,
         amount: e.data.amount,
         returned: Money.zero,
       });
@@ -377,17 +239,14 @@ export function applyEvent(
     case 'DirectPaymentSuspended':
       st.directPayment = 'suspended';
       st.directPaymentReason = e.data.reason;
-      st.directPaymentSince = e.occurredAt;
       return;
     case 'DirectPaymentResumed':
       st.directPayment = 'active';
       st.directPaymentReason = null;
-      st.directPaymentSince = null;
       return;
     case 'DirectPaymentStopped':
       st.directPayment = 'stopped';
       st.directPaymentReason = e.data.reason;
-      st.directPaymentSince = e.occurredAt;
       return;
     case 'BudgetClosed':
       st.status = 'closed';
@@ -398,65 +257,47 @@ export function applyEvent(
     case 'RepresentativeRevoked':
       st.representatives.delete(e.data.representativeId);
       return;
+    case 'OverspendExplained':
+    case 'OverspendExceptionApproved':
     case 'ReviewCompleted':
-      st.reviews.push(e.data.reviewedOn);
-      return;
     case 'OutcomeRecorded':
-      // An outcome measure for the person: it moves no money and changes no rule.
-      return;
     case 'OffPlanSpendFlagged':
-      st.offPlan.push({
-        spendId: e.data.spendId,
-        lineId: e.data.lineId,
-        amount: e.data.amount,
-        spentOn: e.data.spentOn,
-        problem: e.data.problem,
-      });
+      // read by the read models only: no rule depends on them
       return;
+    default:
+      unhandled(e);
   }
 }
 
 /** The Decider's `evolve`: one event, one new immutable state (structural sharing via immer). */
-export function evolve(state: BudgetState, event: PendingEvent): BudgetState {
+export function evolveDecision(state: DecisionState, event: PendingEvent): DecisionState {
   return produce(state, (draft) => {
-    applyEvent(draft, event);
+    applyDecision(draft, event);
   });
 }
 
-function thaw(state: BudgetState): BudgetState {
+/** A mutable copy of a decision state, for accumulators that never share the object. */
+export function thawDecision(state: DecisionState = initialDecisionState): DecisionState {
   return {
     ...state,
-    opened: state.opened,
     totals: new Map([...state.totals].map(([k, v]) => [k, { ...v }])),
     plans: state.plans.map((p) => ({ ...p })),
     changeRequests: new Map([...state.changeRequests].map(([k, v]) => [k, { ...v }])),
     spends: new Map([...state.spends].map(([k, v]) => [k, { ...v }])),
     representatives: new Set(state.representatives),
     commands: new Map([...state.commands].map(([k, v]) => [k, [...v]])),
-    reviews: [...state.reviews],
-    offPlan: [...state.offPlan],
     reclaims: new Map([...state.reclaims].map(([k, v]) => [k, { ...v }])),
-    overspendNotes: new Map([...state.overspendNotes].map(([k, v]) => [k, { ...v }])),
     exclusions: [...state.exclusions],
     contingencies: new Map([...state.contingencies].map(([k, v]) => [k, { ...v }])),
   };
 }
 
-/**
- * Replays many events at once: one mutable accumulator (no immutable copy per event),
- * frozen at the end. Gives exactly the state that applying {@link evolve} event by event gives.
- */
-export function foldEvents(
+/** Folds many events into a decision state at once (one mutable accumulator), frozen at the end. */
+export function foldDecisions(
   events: Iterable<PendingEvent>,
-  from: BudgetState = initialState,
-  options?: ReplayOptions,
-): BudgetState {
-  const acc = thaw(from);
-  for (const e of events) applyEvent(acc, e, options);
+  from: DecisionState = initialDecisionState,
+): DecisionState {
+  const acc = thawDecision(from);
+  for (const e of events) applyDecision(acc, e);
   return freeze(acc, true);
-}
-
-/** A fresh mutable state, for accumulators that fold many events and never share the object. */
-export function mutableState(from: BudgetState = initialState): BudgetState {
-  return thaw(from);
 }

@@ -3,24 +3,18 @@ import type { LedgerEvent } from '../events/envelope.js';
 import { budgetEventsParallel } from '../log/parallel.js';
 import { auditEntryJson, auditTrail } from '../projections/audit.js';
 import { auditTable } from '../projections/text.js';
+import { CliError, EXIT, printJson, printOut, runAction } from './output.js';
 import {
-  CliError,
-  EXIT,
   asOfOption,
   budgetOption,
   jsonOption,
   knownAtOption,
-  printJson,
-  printOut,
-  readLogFileInParallel,
-  replayLogFile,
-  runAction,
   timeFilterOf,
-  warnSkipped,
   withLogOptions,
   type ReplayCliOptions,
   withConventions,
-} from './common.js';
+} from './options.js';
+import { readLogFileInParallel, replayLogFile, warnSkipped } from './log-file.js';
 
 /** Options of `ipb audit`. */
 export interface AuditCliOptions extends ReplayCliOptions {

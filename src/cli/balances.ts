@@ -2,24 +2,18 @@ import type { Command } from 'commander';
 import { foldBalancesParallel } from '../log/parallel.js';
 import { BalancesFold, balancesJson, balancesJsonPieces } from '../projections/balances.js';
 import { balancesTable } from '../projections/text.js';
+import { CliError, EXIT, printJson, printOut, runAction } from './output.js';
 import {
-  CliError,
-  EXIT,
   asOfOption,
   budgetOption,
-  foldLogFile,
   jsonOption,
   knownAtOption,
-  printJson,
-  printOut,
-  readLogFileInParallel,
-  runAction,
   timeFilterOf,
-  warnSkipped,
   withLogOptions,
   type ReplayCliOptions,
   withConventions,
-} from './common.js';
+} from './options.js';
+import { foldLogFile, readLogFileInParallel, warnSkipped } from './log-file.js';
 
 /** Options of `ipb balances`. */
 export interface BalancesCliOptions extends ReplayCliOptions {

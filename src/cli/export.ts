@@ -10,27 +10,24 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { readLogsForOutcomes } from '../outcomes/parallel.js';
+import { readLogsForOutcomes } from '../outcomes/io/read-logs.js';
 import { releaseKeyProblem } from '../outcomes/pseudonymise.js';
-import { writeCopy, writeRelease, type ExportSummary } from '../outcomes/release.js';
+import { writeCopy, writeRelease, type ExportSummary } from '../outcomes/io/release.js';
 import type { LedgerEvent } from '../events/envelope.js';
 import { journalChunks, type JournalSummary } from '../journal/writer.js';
 import { readLog } from '../log/reader.js';
 import {
   CliError,
   EXIT,
-  checkLogFile,
-  maxLineOption,
   printOut,
-  progressBar,
-  progressOption,
   messageOf,
   runAction,
   printError,
   toStdout,
-  withConventions,
   type ExitCode,
-} from './common.js';
+} from './output.js';
+import { checkLogFile, progressBar } from './log-file.js';
+import { maxLineOption, progressOption, withConventions } from './options.js';
 
 /** Options of `ipb export`. */
 export interface ExportCliOptions {

@@ -1,29 +1,22 @@
 import type { Command } from 'commander';
 import { checkLogInWorkers, planRanges } from '../log/parallel.js';
-import { LogReadError } from '../log/reader.js';
+import { LogReadError } from '../log/line-record.js';
 import { flagJson, flagsOf, type Flag } from '../projections/flags.js';
 import { flagsText } from '../projections/text.js';
+import { CliError, EXIT, printJson, printOut, runAction } from './output.js';
 import {
-  CliError,
-  EXIT,
   asOfOption,
   budgetOption,
   jsonOption,
   knownAtOption,
   parseDateArg,
   parsePositiveInt,
-  printJson,
-  badLogError,
   parallelOptionsOf,
-  printOut,
-  replayLogFile,
-  checkLogFile,
-  runAction,
-  warnSkipped,
   withLogOptions,
   type ReplayCliOptions,
   withConventions,
-} from './common.js';
+} from './options.js';
+import { badLogError, replayLogFile, checkLogFile, warnSkipped } from './log-file.js';
 import { Option } from 'commander';
 
 /** Options of `ipb flags`. */

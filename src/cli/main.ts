@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
-import { EXIT } from './common.js';
+import { EXIT } from './output.js';
 import { registerAudit } from './audit.js';
 import { registerBalances } from './balances.js';
 import { registerFlags } from './flags.js';

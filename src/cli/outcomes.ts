@@ -9,36 +9,26 @@
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DIMENSIONS, outcomeCells, type Dimension } from '../outcomes/metrics.js';
+import { DIMENSIONS, type Dimension } from '../outcomes/cells.js';
+import { outcomeCells } from '../outcomes/metrics.js';
 import { outcomesHtml } from '../outcomes/html.js';
-import { readLogsForOutcomes, type OutcomeReadResult } from '../outcomes/parallel.js';
+import { readLogsForOutcomes, type OutcomeReadResult } from '../outcomes/io/read-logs.js';
 import { parsePeriodKind, type PeriodKind } from '../outcomes/periods.js';
+import { OUTCOME_PRESETS, phbReturnCsv, phbReturnTable, type OutcomePreset } from '../outcomes/phb-return.js';
+import { outcomesJson, type OutcomesJson } from '../outcomes/results.js';
+import { outcomesCsv } from '../outcomes/results-csv.js';
+import { outcomesTable } from '../outcomes/results-table.js';
+import { CliError, EXIT, printError, runAction, toStdout } from './output.js';
 import {
-  OUTCOME_PRESETS,
-  outcomesCsv,
-  outcomesJson,
-  outcomesTable,
-  phbReturnCsv,
-  phbReturnTable,
-  type OutcomePreset,
-  type OutcomesJson,
-} from '../outcomes/results.js';
-import {
-  CliError,
-  EXIT,
   asOfOption,
-  checkLogFile,
   knownAtOption,
   maxLineOption,
   parsePositiveInt,
-  printError,
-  progressBar,
   progressOption,
-  runAction,
   timeFilterOf,
-  toStdout,
   withConventions,
-} from './common.js';
+} from './options.js';
+import { checkLogFile, progressBar } from './log-file.js';
 
 /** Output formats of `ipb outcomes`. */
 export const OUTCOME_FORMATS = ['table', 'csv', 'json', 'html'] as const;

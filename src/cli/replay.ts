@@ -1,18 +1,20 @@
+/**
+ * `ipb replay LOG`: reads a whole log, every line checked, and summarises it (events, budgets,
+ * events by type, time span). The file is named for its subcommand, as every file in
+ * `src/cli/` is; folding a log file is `src/log/fold-log.ts`, folding events into every
+ * budget's state is `src/projections/budget-states.ts`.
+ */
 import type { Command } from 'commander';
+import { EXIT, printJson, printOut, runAction } from './output.js';
 import {
-  EXIT,
   asOfOption,
   jsonOption,
   knownAtOption,
-  printJson,
-  printOut,
-  replayLogFile,
-  runAction,
-  warnSkipped,
   withLogOptions,
   type ReplayCliOptions,
   withConventions,
-} from './common.js';
+} from './options.js';
+import { replayLogFile, warnSkipped } from './log-file.js';
 
 /** Options of `ipb replay`. */
 export interface ReplayCliOptionsWithJson extends ReplayCliOptions {

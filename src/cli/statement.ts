@@ -3,23 +3,18 @@ import { Option, type Command } from 'commander';
 import { StatementFold, statementJson } from '../projections/statement.js';
 import { statementHtml } from '../projections/statement-html.js';
 import { statementText } from '../projections/statement-text.js';
+import { CliError, EXIT, printError, runAction, toStdout } from './output.js';
 import {
-  CliError,
-  EXIT,
   asOfOption,
   budgetOption,
-  foldLogFile,
   knownAtOption,
   parsePositiveInt,
-  printError,
-  runAction,
-  toStdout,
   withConventions,
   timeFilterOf,
-  warnSkipped,
   withLogOptions,
   type ReplayCliOptions,
-} from './common.js';
+} from './options.js';
+import { foldLogFile, warnSkipped } from './log-file.js';
 
 /** Output formats of `ipb statement`. */
 export const STATEMENT_FORMATS = ['text', 'html', 'json'] as const;

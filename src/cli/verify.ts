@@ -1,21 +1,17 @@
 import type { Command } from 'commander';
 import { manifestPathOf } from '../log/manifest.js';
-import { describeProblem } from '../log/reader.js';
+import { describeProblem } from '../log/line-record.js';
 import { verifyLogParallel } from '../log/parallel.js';
 import { verifyLog, type VerifyResult } from '../log/verify.js';
+import { EXIT, printJson, printOut, runAction } from './output.js';
+import { checkLogFile, progressBar } from './log-file.js';
 import {
-  EXIT,
-  checkLogFile,
   jsonOption,
   parallelOptionsOf,
-  printJson,
-  printOut,
-  progressBar,
-  runAction,
   withLogOptions,
   type LogCliOptions,
   withConventions,
-} from './common.js';
+} from './options.js';
 
 /** Options of `ipb verify`. */
 export interface VerifyCliOptions extends LogCliOptions {

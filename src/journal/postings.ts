@@ -2,13 +2,14 @@
  * Double-entry postings of money events: each event that moves money becomes one balanced
  * transaction between the accounts of {@link accounts}.
  */
-import type { BudgetState } from '../budget/state.js';
-import { applyEvent, mutableState } from '../budget/state.js';
+import type { BudgetState } from '../projections/budget-state.js';
+import { applyEvent, mutableState } from '../projections/budget-state.js';
 import type { EventType } from '../events/data.js';
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
 import { STREAMS, type Stream } from '../events/primitives.js';
 import { balancesOf } from '../projections/balances.js';
-import { passes, Replay, type TimeFilter } from '../projections/replay.js';
+import { Replay } from '../projections/budget-states.js';
+import { passes, type TimeFilter } from '../projections/time-filter.js';
 import { Money } from '../money/money.js';
 import { accounts } from './accounts.js';
 

@@ -11,7 +11,8 @@ import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
 import { addMonths, dateOfEpochDay, epochDay } from '../events/time.js';
 import { Money } from '../money/money.js';
 import { balancesOf } from '../projections/balances.js';
-import { Replay, type TimeFilter } from '../projections/replay.js';
+import { Replay } from '../projections/budget-states.js';
+import type { TimeFilter } from '../projections/time-filter.js';
 import { JOURNAL_COMMODITY, accounts } from './accounts.js';
 import { journalOf, type JournalTransaction, type Posting } from './postings.js';
 

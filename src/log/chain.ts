@@ -13,7 +13,7 @@
  */
 import { GENESIS_HASH } from '../events/envelope.js';
 import { hashOfLine } from './hash.js';
-import type { RawLine } from './reader.js';
+import type { RawLine } from './line-record.js';
 
 /** One end of a budget's run of events inside a range. */
 export interface ChainEnd {

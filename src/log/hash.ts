@@ -1,23 +1,7 @@
-import * as crypto from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson, sha256Hex } from '../events/canonical.js';
 import { GENESIS_HASH, unhashedJson, type LedgerEvent, type PendingEvent } from '../events/envelope.js';
 
-/** RFC 8785 (JCS) canonical JSON of a value; throws on values JSON cannot hold (e.g. lone surrogates). */
-export function canonicalJson(value: unknown): string {
-  const s = canonicalize(value);
-  if (s === undefined) throw new TypeError('value has no canonical JSON form');
-  return s;
-}
-
-/** `crypto.hash` (Node >= 20.12): one call, no Hash object; faster for short inputs. */
-const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
-
-/** SHA-256 of the UTF-8 bytes of a string, as 64 lowercase hex digits. */
-export function sha256Hex(text: string): string {
-  return oneShot !== undefined
-    ? oneShot('sha256', text, 'hex')
-    : crypto.createHash('sha256').update(text, 'utf8').digest('hex');
-}
+export { canonicalJson, sha256Hex };
 
 /** The contract's hash of a parsed envelope: SHA-256 of the canonical JSON of everything but `hash`. */
 export function hashOfEnvelope(envelope: Readonly<Record<string, unknown>>): string {

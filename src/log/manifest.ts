@@ -3,6 +3,7 @@
  * alone cannot show (a cut at a line end, dropped budgets, re-hashed last events) is found.
  */
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { BUDGET_ID_RE } from '../events/primitives.js';
 
@@ -23,6 +24,13 @@ export interface Manifest {
 /** Where the manifest of a log lives: beside it, `<log>.manifest.json`. */
 export function manifestPathOf(logPath: string): string {
   return `${logPath}.manifest.json`;
+}
+
+/** The SHA-256 of a whole file's bytes (hex), read in 1 MiB chunks: what a manifest's `sha256` is checked against. */
+export async function sha256OfFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
 }
 
 /**

@@ -8,13 +8,11 @@
  * the one-reader path, so the output is the same for any number of workers. A file too small to
  * cut into ranges worth a thread each is read by this thread alone.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { LedgerEvent } from '../events/envelope.js';
-import { BalancesFold } from '../projections/balances.js';
-import type { TimeFilter } from '../projections/replay.js';
-import { manifestPathOf, readManifest, type ManifestRead } from './manifest.js';
+import { BalancesFold, type BudgetMoneyJson } from '../projections/balances.js';
+import type { TimeFilter } from '../projections/time-filter.js';
+import { manifestPathOf, readManifest, sha256OfFile, type ManifestRead } from './manifest.js';
 import { defaultWorkers, runPool, siblingModule } from './pool.js';
 import {
   checkRange,
@@ -29,7 +27,7 @@ import {
   type RangeCheckOptions,
   type RangeTask,
 } from './range.js';
-import { LogReadError, recordOfLine, type LineError } from './reader.js';
+import { LogReadError, recordOfLine, type LineError } from './line-record.js';
 import { invalidManifest, manifestMismatch, type VerifyError, type VerifyResult } from './verify.js';
 
 /** Default smallest byte range worth a thread of its own: 32 MiB (a thread costs about that much reading to start and warm up). */
@@ -210,12 +208,6 @@ function unknownSkipped(
     }
   }
   return { count, types };
-}
-
-async function sha256OfFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 /**

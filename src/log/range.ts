@@ -22,7 +22,8 @@ import {
   type RangeChain,
   type RangeChainJson,
 } from './chain.js';
-import { LineSplitter, type LineProblem, type LogRecord } from './reader.js';
+import { LineSplitter } from './line-splitter.js';
+import { type LineProblem, type LogRecord } from './line-record.js';
 
 /** One byte range of one log file. */
 export interface RangeTask {

@@ -8,14 +8,9 @@
 import { createHash } from 'node:crypto';
 import { ChainChecker, short, type ChainHead } from './chain.js';
 import { manifestPathOf, readManifest, type Manifest, type ManifestRead } from './manifest.js';
-import {
-  LineSplitter,
-  scanLog,
-  toBuffer,
-  type LogRecord,
-  type LogSource,
-  type ReadLogOptions,
-} from './reader.js';
+import { LineSplitter } from './line-splitter.js';
+import { scanLog, toBuffer, type LogSource, type ReadLogOptions } from './reader.js';
+import { type LogRecord } from './line-record.js';
 
 export { ChainChecker, type ChainHead } from './chain.js';
 

@@ -2,6 +2,15 @@
  * Outcome metrics for evaluators: mergeable per-budget facts, cells by group and period,
  * JSON / CSV / table output, the HTML report and pseudonymised releases.
  *
+ * In two parts. The modules directly in `src/outcomes/` are pure: they turn events into facts,
+ * facts into cells and cells into JSON, CSV, tables and HTML, and never touch a file or a
+ * thread (an eslint rule keeps `node:fs` and `node:worker_threads` out of them). The I/O lives
+ * in `src/outcomes/io/`: reading byte ranges of log files (`read-range.ts`), the parallel
+ * driver that shares ranges among worker threads and checks manifests (`read-logs.ts`), the
+ * worker itself (`worker.ts`) and writing releases and copies (`release.ts`). The chain
+ * checks and their stitching across ranges are the log's own (`src/log/chain.ts`,
+ * `src/log/range.ts`), the same code `ipb verify --workers` runs.
+ *
  * @module
  */
 export {
@@ -15,20 +24,14 @@ export {
 } from './periods.js';
 export { ExactMultiset, roundedDecimal, daysOf, MS_PER_DAY, type Rational } from './exact.js';
 export {
+  TALLIES,
+  type Tally,
   emptyFacts,
   personKey,
   addEventToFacts,
   factsOfEvents,
-  mergeFacts,
-  combineFacts,
-  factsToJson,
-  factsFromJson,
-  penceString,
-  stringPence,
   type OutcomeFacts,
-  type OutcomeFactsJson,
   type BudgetFacts,
-  type BudgetFactsJson,
   type OpenedFact,
   type OutcomeRecordFact,
   type RequestFact,
@@ -36,9 +39,18 @@ export {
   type SpendFact,
   type LineFact,
 } from './facts.js';
+export { mergeFacts, combineFacts } from './facts-merge.js';
+export {
+  factsToJson,
+  factsFromJson,
+  penceString,
+  stringPence,
+  type OutcomeFactsJson,
+  type BudgetFactsJson,
+} from './facts-json.js';
+export { outcomeCells, type OutcomeOptions } from './metrics.js';
 export {
   DIMENSIONS,
-  outcomeCells,
   mergeCells,
   type Dimension,
   type BudgetOption,
@@ -47,21 +59,10 @@ export {
   type PersonMeasure,
   type OutcomeCell,
   type OutcomeCells,
-  type OutcomeOptions,
-} from './metrics.js';
+} from './cells.js';
 export {
   outcomesJson,
-  outcomesCsv,
-  outcomesTable,
   rowOfCell,
-  durationStats,
-  csvHeader,
-  csvInstruments,
-  outcomeChange,
-  phbReturnTable,
-  phbReturnCsv,
-  OUTCOME_PRESETS,
-  type OutcomePreset,
   type PeopleJson,
   type RequestsJson,
   type OutcomeChangeJson,
@@ -70,6 +71,10 @@ export {
   type StreamMoneyJson,
   type DurationStatsJson,
 } from './results.js';
+export { durationStats, outcomeChange } from './statistics.js';
+export { outcomesCsv, csvHeader, csvInstruments } from './results-csv.js';
+export { outcomesTable } from './results-table.js';
+export { phbReturnTable, phbReturnCsv, OUTCOME_PRESETS, type OutcomePreset } from './phb-return.js';
 export {
   readLogsForOutcomes,
   DEFAULT_MIN_RANGE_BYTES,
@@ -77,7 +82,7 @@ export {
   type OutcomeReadResult,
   type FileReadSummary,
   type InputProblem,
-} from './parallel.js';
+} from './io/read-logs.js';
 export {
   readRange,
   splitFile,
@@ -87,7 +92,7 @@ export {
   type RangeResult,
   type SkipProblem,
   type LineFailure,
-} from './read.js';
+} from './io/read-range.js';
 export {
   joinChains,
   linkProblem,
@@ -99,16 +104,14 @@ export {
   type FileChain,
   type JoinedBreak,
 } from '../log/chain.js';
+export { outcomesHtml, type ReportOptions, type ReportInput } from './html.js';
 export {
-  outcomesHtml,
   reportCharts,
   chartData,
   STREAM_COLOURS,
   OPTION_COLOURS,
-  type ReportOptions,
-  type ReportInput,
   type ReportChart,
-} from './html.js';
+} from './report-charts.js';
 export {
   Pseudonymiser,
   ReleaseBuilder,
@@ -117,4 +120,4 @@ export {
   WITHHELD,
   MIN_KEY_BYTES,
 } from './pseudonymise.js';
-export { writeRelease, writeCopy, type ExportSummary } from './release.js';
+export { writeRelease, writeCopy, type ExportSummary } from './io/release.js';

@@ -8,12 +8,15 @@
  * and commutative with the empty map as identity, and the cells of disjoint sets of people
  * (each with all of their budgets) merge into the cells of all of them (given the same period
  * kind and horizon). Ratios, medians and percentiles are derived only when rows are written
- * ({@link ./results.ts}), from the exact sums.
+ * (`results.ts`), from the exact sums.
+ *
+ * The cells and how they merge are in `cells.ts`; a budget's plans and standing spends, worked
+ * out from its facts, in `effective-plans.ts`.
  *
  * The definitions (which budget and person counts where, which date a fact has) are in
  * docs/outcomes.md.
  */
-import type { BudgetOpened, PlanLine } from '../events/data.js';
+import type { BudgetOpened } from '../events/data.js';
 import {
   CATEGORIES,
   OPTIONS,
@@ -23,46 +26,24 @@ import {
   type ManagementOption,
 } from '../events/primitives.js';
 import { epochMs } from '../events/time.js';
-import { initialState, planOn, type BudgetState, type PlanRecord } from '../budget/state.js';
-import { Money } from '../money/money.js';
+import { initialState, planOn, type BudgetState, type PlanRecord } from '../projections/budget-state.js';
 import { reviewDue } from '../projections/flags.js';
-import { ExactMultiset, MS_PER_DAY } from './exact.js';
-import type { BudgetFacts, OutcomeFacts, PlanFact, SpendFact } from './facts.js';
+import { MS_PER_DAY } from './exact.js';
+import { TALLIES, type BudgetFacts, type OutcomeFacts } from './facts.js';
 import { periodOf, periodsBetween, type Period, type PeriodKind } from './periods.js';
-
-/** What outcomes can be grouped by. */
-export const DIMENSIONS = ['site', 'cohort', 'basis', 'option'] as const;
-/** A grouping dimension. */
-export type Dimension = (typeof DIMENSIONS)[number];
-
-/**
- * A budget's management option for grouping: the option of every line of the plan in force at
- * the end of the period, `mixed` when its lines use several, `none` when no plan is in force.
- */
-export type BudgetOption = ManagementOption | 'mixed' | 'none';
-/** Every {@link BudgetOption}, in report order. */
-export const BUDGET_OPTIONS: readonly BudgetOption[] = [...OPTIONS, 'mixed', 'none'];
-
-/**
- * What a cell knows of one person (merged over the person's budgets in the cell, so a person
- * with several budgets counts once): whether any budget is live at the period end, the streams
- * with money allocated to date on the live budgets (bit i: `STREAMS[i]`), and the management
- * options of the lines of the plans in force on them (bit i: `OPTIONS[i]`).
- */
-export interface PersonMark {
-  live: boolean;
-  streams: number;
-  options: number;
-}
-
-/** One outcome measure of a person, as a cell keeps it: date, sum and count of item scores, and an order key. */
-export interface PersonMeasure {
-  readonly measuredOn: string;
-  readonly sum: number;
-  readonly count: number;
-  /** `measuredOn`, budget key and `seq`: orders measures of one day and tells them apart. */
-  readonly key: string;
-}
+import {
+  addInto,
+  BUDGET_OPTIONS,
+  addMeasures,
+  byKey,
+  markPerson,
+  newCell,
+  zeros,
+  type Dimension,
+  type OutcomeCells,
+  type PersonMeasure,
+} from './cells.js';
+import { budgetOptionAt, replayPlansAndSpends } from './effective-plans.js';
 
 /** How to compute cells. */
 export interface OutcomeOptions {
@@ -75,296 +56,6 @@ export interface OutcomeOptions {
    * holding it is reported "to date". Default: the latest date in the facts.
    */
   readonly horizon?: string;
-}
-
-/** Sums for one group and period: every field is a sum of per-budget contributions. */
-export interface OutcomeCell {
-  readonly group: Readonly<Partial<Record<Dimension, string>>>;
-  readonly period: Period;
-  /** The day positions are taken at: the period's last day, or the horizon if earlier. */
-  readonly asAt: string;
-  /** Budgets live at the end of the period (at `asAt`). */
-  live: number;
-  /** Budgets active at any time in the period. */
-  active: number;
-  /** Flows dated in the period, pence by stream (canonical stream order). */
-  readonly allocated: bigint[];
-  readonly spent: bigint[];
-  readonly reclaimed: bigint[];
-  /** Positions at `asAt`: everything dated up to then, pence by stream. */
-  readonly allocatedToDate: bigint[];
-  readonly spentToDate: bigint[];
-  readonly reclaimedToDate: bigint[];
-  /** Spend in the period by plan-line category (order of `CATEGORIES`) and option (order of `OPTIONS`). */
-  readonly spentByCategory: bigint[];
-  readonly spentByOption: bigint[];
-  /** Reclaims in the period by reason (order of `RECLAIM_REASONS`): how many and how much. */
-  readonly reclaimCount: number[];
-  readonly reclaimAmount: bigint[];
-  /** Change requests made in the period. */
-  changeRequests: number;
-  /** Plan-change lead times (ms) of change requests whose plan was agreed in the period. */
-  readonly leadTimes: ExactMultiset;
-  /** Referral to first agreed plan (ms), for budgets whose first plan was agreed in the period. */
-  readonly referralToAgreed: ExactMultiset;
-  /** Reviews completed in the period on or before their due date, and after it. */
-  reviewsOnTime: number;
-  reviewsLate: number;
-  /** Budgets live at `asAt` whose next review was due before `asAt`. */
-  overdueAtEnd: number;
-  /** Overspend flags (per line and per stream) at `asAt`, and off-plan spend attempts in the period. */
-  overspendFlags: number;
-  offPlanFlags: number;
-  /** Per person (by `personRef`): what the person's budgets in this group say (see {@link PersonMark}). */
-  readonly people: Map<string, PersonMark>;
-  /** Budgets live at `asAt` by their option (order of {@link BUDGET_OPTIONS}). */
-  readonly liveBudgetsByOption: number[];
-  /** Change requests whose first decision, in the period, was an agreement or a refusal. */
-  requestsAgreed: number;
-  requestsDeclined: number;
-  /** From request to its first decision (agreed or declined), ms, for decisions in the period. */
-  readonly requestToDecision: ExactMultiset;
-  /** Ages (ms, to the end of `asAt`) of the requests still waiting at `asAt`. */
-  readonly pendingAges: ExactMultiset;
-  /**
-   * Of the requests received in the period: how many were decided within 7 days, and how many
-   * were either so decided or had their 7 days run out by the end of the horizon day.
-   */
-  decidedWithin7Days: number;
-  requestsDue7Days: number;
-  /** Outcome measures dated in the period. */
-  outcomeRecords: number;
-  /**
-   * Outcome measures up to `asAt` of the people in the cell (from any of their budgets), by
-   * instrument and person, each list sorted by `key`.
-   */
-  readonly measures: Map<string, Map<string, PersonMeasure[]>>;
-}
-
-/** Cells by key (group values and period label). */
-export type OutcomeCells = Map<string, OutcomeCell>;
-
-const zeros = (n: number): bigint[] => new Array<bigint>(n).fill(0n);
-
-function newCell(group: Partial<Record<Dimension, string>>, period: Period, asAt: string): OutcomeCell {
-  return {
-    group,
-    period,
-    asAt,
-    live: 0,
-    active: 0,
-    allocated: zeros(4),
-    spent: zeros(4),
-    reclaimed: zeros(4),
-    allocatedToDate: zeros(4),
-    spentToDate: zeros(4),
-    reclaimedToDate: zeros(4),
-    spentByCategory: zeros(CATEGORIES.length),
-    spentByOption: zeros(OPTIONS.length),
-    reclaimCount: RECLAIM_REASONS.map(() => 0),
-    reclaimAmount: zeros(RECLAIM_REASONS.length),
-    changeRequests: 0,
-    leadTimes: new ExactMultiset(),
-    referralToAgreed: new ExactMultiset(),
-    reviewsOnTime: 0,
-    reviewsLate: 0,
-    overdueAtEnd: 0,
-    overspendFlags: 0,
-    offPlanFlags: 0,
-    people: new Map(),
-    liveBudgetsByOption: BUDGET_OPTIONS.map(() => 0),
-    requestsAgreed: 0,
-    requestsDeclined: 0,
-    requestToDecision: new ExactMultiset(),
-    pendingAges: new ExactMultiset(),
-    decidedWithin7Days: 0,
-    requestsDue7Days: 0,
-    outcomeRecords: 0,
-    measures: new Map(),
-  };
-}
-
-function markPerson(cell: OutcomeCell, person: string, m: PersonMark): void {
-  const x = cell.people.get(person);
-  if (x === undefined) cell.people.set(person, { live: m.live, streams: m.streams, options: m.options });
-  else {
-    x.live ||= m.live;
-    x.streams |= m.streams;
-    x.options |= m.options;
-  }
-}
-
-const byKey = (a: PersonMeasure, b: PersonMeasure): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-
-function addMeasures(
-  cell: OutcomeCell,
-  instrument: string,
-  person: string,
-  ms: readonly PersonMeasure[],
-): void {
-  let byPerson = cell.measures.get(instrument);
-  if (byPerson === undefined) {
-    byPerson = new Map();
-    cell.measures.set(instrument, byPerson);
-  }
-  const x = byPerson.get(person);
-  if (x === undefined) byPerson.set(person, [...ms].sort(byKey));
-  else {
-    const known = new Set(x.map((m) => m.key));
-    for (const m of ms) if (!known.has(m.key)) x.push(m);
-    x.sort(byKey);
-  }
-}
-
-const addInto = (a: bigint[], b: readonly bigint[]): void => {
-  for (let i = 0; i < a.length; i++) a[i] = (a[i] as bigint) + (b[i] ?? 0n);
-};
-
-/** Adds the sums of `from` into `into` (same group and period). */
-function addCell(into: OutcomeCell, from: OutcomeCell): void {
-  into.live += from.live;
-  into.active += from.active;
-  addInto(into.allocated, from.allocated);
-  addInto(into.spent, from.spent);
-  addInto(into.reclaimed, from.reclaimed);
-  addInto(into.allocatedToDate, from.allocatedToDate);
-  addInto(into.spentToDate, from.spentToDate);
-  addInto(into.reclaimedToDate, from.reclaimedToDate);
-  addInto(into.spentByCategory, from.spentByCategory);
-  addInto(into.spentByOption, from.spentByOption);
-  for (let i = 0; i < into.reclaimCount.length; i++)
-    into.reclaimCount[i] = (into.reclaimCount[i] as number) + (from.reclaimCount[i] ?? 0);
-  addInto(into.reclaimAmount, from.reclaimAmount);
-  into.changeRequests += from.changeRequests;
-  into.leadTimes.addAll(from.leadTimes);
-  into.referralToAgreed.addAll(from.referralToAgreed);
-  into.reviewsOnTime += from.reviewsOnTime;
-  into.reviewsLate += from.reviewsLate;
-  into.overdueAtEnd += from.overdueAtEnd;
-  into.overspendFlags += from.overspendFlags;
-  into.offPlanFlags += from.offPlanFlags;
-  for (const [p, m] of from.people) markPerson(into, p, m);
-  for (let i = 0; i < into.liveBudgetsByOption.length; i++)
-    into.liveBudgetsByOption[i] =
-      (into.liveBudgetsByOption[i] as number) + (from.liveBudgetsByOption[i] ?? 0);
-  into.requestsAgreed += from.requestsAgreed;
-  into.requestsDeclined += from.requestsDeclined;
-  into.requestToDecision.addAll(from.requestToDecision);
-  into.pendingAges.addAll(from.pendingAges);
-  into.decidedWithin7Days += from.decidedWithin7Days;
-  into.requestsDue7Days += from.requestsDue7Days;
-  into.outcomeRecords += from.outcomeRecords;
-  for (const [instrument, byPerson] of from.measures)
-    for (const [p, ms] of byPerson) addMeasures(into, instrument, p, ms);
-}
-
-function cloneCell(c: OutcomeCell): OutcomeCell {
-  const x = newCell(c.group, c.period, c.asAt);
-  addCell(x, c);
-  return x;
-}
-
-/**
- * Merges the cells of `from` into `into` (changed and returned). Cells must come from the same
- * period kind and horizon; then merging the cells of disjoint sets of people (each with all of
- * their budgets) gives the cells of their union.
- */
-export function mergeCells(into: OutcomeCells, from: OutcomeCells): OutcomeCells {
-  for (const [k, c] of from) {
-    const x = into.get(k);
-    if (x === undefined) into.set(k, cloneCell(c));
-    else {
-      if (x.asAt !== c.asAt) throw new RangeError(`cells of ${k} were computed to different horizons`);
-      addCell(x, c);
-    }
-  }
-  return into;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Per-budget replay: plan statuses and spend lines exactly as the budget state does it.
-
-interface EffectiveSpend {
-  readonly lineId: string;
-  readonly spentOn: string;
-  readonly split: readonly bigint[];
-  readonly category: Category;
-  readonly option: ManagementOption;
-  reversed: boolean;
-}
-
-function applyPlanFact(records: PlanRecord[], p: PlanFact): void {
-  switch (p.kind) {
-    case 'proposed': {
-      const lines: PlanLine[] = p.lines.map((l) => ({
-        lineId: l.lineId,
-        category: l.category,
-        option: l.option,
-        amount: Money.fromPence(l.amount),
-        shares: l.shares,
-      }));
-      const rec: PlanRecord = { planVersion: p.version, status: 'proposed', lines, proposedAt: p.at };
-      if (p.changeRequestId !== undefined) rec.changeRequestId = p.changeRequestId;
-      records.push(rec);
-      return;
-    }
-    case 'agreed':
-      for (const r of records) {
-        if (r.planVersion === p.version) {
-          r.status = 'agreed';
-          r.agreedOn = p.agreedOn;
-          r.decidedAt = p.at;
-        } else if (r.status === 'agreed') {
-          r.status = 'superseded';
-        }
-      }
-      return;
-    case 'rejected': {
-      const r = records.find((x) => x.planVersion === p.version);
-      if (r !== undefined) {
-        r.status = 'rejected';
-        r.decidedAt = p.at;
-      }
-      return;
-    }
-  }
-}
-
-/** Replays a budget's plan and spend facts in `seq` order, as `applyEvent` does. */
-function replayPlansAndSpends(plans: readonly PlanFact[], spends: readonly SpendFact[]) {
-  const records: PlanRecord[] = [];
-  const effective: EffectiveSpend[] = [];
-  const latest = new Map<string, number>();
-  let i = 0;
-  let j = 0;
-  while (i < plans.length || j < spends.length) {
-    const p = plans[i];
-    const s = spends[j];
-    if (p !== undefined && (s === undefined || p.seq <= s.seq)) {
-      applyPlanFact(records, p);
-      i += 1;
-      continue;
-    }
-    j += 1;
-    if (s === undefined) continue;
-    if (s.kind === 'spend') {
-      const line = planOn(records, s.spentOn)?.lines.find((l) => l.lineId === s.lineId);
-      latest.set(s.spendId, effective.length);
-      effective.push({
-        lineId: s.lineId,
-        spentOn: s.spentOn,
-        split: s.split,
-        category: line?.category ?? 'other',
-        option: line?.option ?? 'notional',
-        reversed: false,
-      });
-    } else {
-      const k = latest.get(s.spendId);
-      const sp = k === undefined ? undefined : effective[k];
-      if (sp !== undefined && !sp.reversed) sp.reversed = true;
-    }
-  }
-  return { records, spends: effective.filter((s) => !s.reversed) };
 }
 
 /** Flows of one budget in one period. */
@@ -388,6 +79,8 @@ interface Flows {
   decidedWithin7Days: number;
   requestsDue7Days: number;
   outcomeRecords: number;
+  tallies: number[];
+  tallyPence: bigint[];
 }
 
 function newFlows(): Flows {
@@ -411,6 +104,8 @@ function newFlows(): Flows {
     decidedWithin7Days: 0,
     requestsDue7Days: 0,
     outcomeRecords: 0,
+    tallies: TALLIES.map(() => 0),
+    tallyPence: zeros(TALLIES.length),
   };
 }
 
@@ -419,15 +114,6 @@ const NO_FLOWS: Flows = newFlows();
 
 const CATEGORY_INDEX = new Map<Category, number>(CATEGORIES.map((c, i) => [c, i]));
 const OPTION_INDEX = new Map<ManagementOption, number>(OPTIONS.map((o, i) => [o, i]));
-
-function budgetOptionAt(records: readonly PlanRecord[], date: string): BudgetOption {
-  const plan = planOn(records, date);
-  if (plan === undefined) return 'none';
-  const options = new Set(plan.lines.map((l) => l.option));
-  if (options.size === 0) return 'none';
-  if (options.size > 1) return 'mixed';
-  return [...options][0] as ManagementOption;
-}
 
 /** A budget state holding just what `reviewDue` reads: the opening, reviews and plans. */
 function reviewState(opened: BudgetOpened, reviews: string[], plans: PlanRecord[]): BudgetState {
@@ -474,6 +160,18 @@ function addBudget(
     x.reclaimed[Number(si)] = (x.reclaimed[Number(si)] as bigint) + r.pence;
     x.reclaimCount[Number(ri)] = (x.reclaimCount[Number(ri)] as number) + r.count;
     x.reclaimAmount[Number(ri)] = (x.reclaimAmount[Number(ri)] as bigint) + r.pence;
+  }
+  for (const [k, pence] of f.returned) {
+    const [date, si] = k.split('\t') as [string, string];
+    const x = flowsAt(date);
+    if (x !== null) x.reclaimed[Number(si)] = (x.reclaimed[Number(si)] as bigint) - pence;
+  }
+  for (const [k, t] of f.tallies) {
+    const [date, ti] = k.split('\t') as [string, string];
+    const x = flowsAt(date);
+    if (x === null) continue;
+    x.tallies[Number(ti)] = (x.tallies[Number(ti)] as number) + t.count;
+    x.tallyPence[Number(ti)] = (x.tallyPence[Number(ti)] as bigint) + t.pence;
   }
   for (const s of spends) {
     const x = flowsAt(s.spentOn);
@@ -625,6 +323,9 @@ function addBudget(
     cell.decidedWithin7Days += x.decidedWithin7Days;
     cell.requestsDue7Days += x.requestsDue7Days;
     cell.outcomeRecords += x.outcomeRecords;
+    for (let i = 0; i < x.tallies.length; i++)
+      cell.tallies[i] = (cell.tallies[i] as number) + (x.tallies[i] as number);
+    addInto(cell.tallyPence, x.tallyPence);
     // Requests still waiting at the end of the period (none once the budget is closed).
     if (closedOn === undefined || closedOn > asAt) {
       const endOfAsAt = epochMs(`${asAt}T00:00:00.000Z`) + MS_PER_DAY;

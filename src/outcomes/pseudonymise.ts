@@ -20,7 +20,7 @@ import { createHmac } from 'node:crypto';
 import type { EventDataMap, EventType } from '../events/data.js';
 import type { LedgerEvent, PendingEvent, PendingEventOf } from '../events/envelope.js';
 import type { Category } from '../events/primitives.js';
-import { applyEvent, mutableState, planOn, type BudgetState } from '../budget/state.js';
+import { applyEvent, mutableState, planOn, type BudgetState } from '../projections/budget-state.js';
 
 /** What replaces required free text in a release. */
 export const WITHHELD = 'withheld';

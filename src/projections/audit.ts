@@ -1,9 +1,9 @@
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
 import type { Role, Stream } from '../events/primitives.js';
 import { Money } from '../money/money.js';
-import { applyEvent, mutableState } from '../budget/state.js';
+import { applyEvent, mutableState } from './budget-state.js';
 import { balancesOf, streamBalanceJson, type StreamBalance, type StreamBalanceJson } from './balances.js';
-import { passes, type TimeFilter } from './replay.js';
+import { passes, type TimeFilter } from './time-filter.js';
 
 /** One line of the audit trail: who did what, when, why, and the balances after it. */
 export interface AuditEntry {

@@ -1,9 +1,17 @@
 import type { PendingEvent } from '../events/envelope.js';
 import { STREAMS, type Split, type Stream } from '../events/primitives.js';
 import { Money } from '../money/money.js';
-import type { BudgetState } from '../budget/state.js';
-import { planOn } from '../budget/state.js';
-import { Replay, passes, type TimeFilter } from './replay.js';
+import {
+  moneyEffects,
+  reversalEffects,
+  type MoneyEffect,
+  type StreamSums,
+  type SumName,
+} from '../events/money-effects.js';
+import type { BudgetState } from './budget-state.js';
+import { planOn } from './budget-state.js';
+import { Replay } from './budget-states.js';
+import { passes, type TimeFilter } from './time-filter.js';
 
 /** A stream's balance exactly as the log contract defines it. */
 export interface StreamBalance {
@@ -37,18 +45,13 @@ export interface BalancesJson {
   }>;
 }
 
-/** The running sums of one stream, as a budget's state keeps them. */
-interface StreamSums {
-  allocated: Money;
-  indicative: Money;
-  spent: Money;
-  reclaimed: Money;
-}
+/** What a stream's balance needs of its running sums ({@link StreamSums}). */
+type BalanceSums = Pick<StreamSums, 'allocated' | 'indicative' | 'spent' | 'reclaimed'>;
 
 /** Balances of the given streams (in that order) from their running sums; absent sums are zero. */
 function streamBalances(
   streams: readonly Stream[],
-  sums: ReadonlyMap<Stream, StreamSums>,
+  sums: ReadonlyMap<Stream, BalanceSums>,
 ): Array<[Stream, StreamBalance]> {
   return streams.map((stream) => {
     const x = sums.get(stream);
@@ -69,7 +72,7 @@ function streamBalances(
 }
 
 /** The balances of one budget's state. */
-export function balancesOf(budgetId: string, s: BudgetState): BudgetBalances {
+export function balancesOf(budgetId: string, s: Pick<BudgetState, 'opened' | 'totals'>): BudgetBalances {
   return { budgetId, streams: streamBalances(s.opened?.streams ?? [], s.totals) };
 }
 
@@ -87,6 +90,13 @@ const ALLOCATED = 0;
 const INDICATIVE = 1;
 const SPENT = 2;
 const RECLAIMED = 3;
+/** The slot of each running sum a balance shows (`paid` and `paidToAccount` are not kept here). */
+const SLOT_OF_SUM: Partial<Record<SumName, number>> = {
+  allocated: ALLOCATED,
+  indicative: INDICATIVE,
+  spent: SPENT,
+  reclaimed: RECLAIMED,
+};
 /** Slots per budget: four sums for each stream of {@link STREAMS}. */
 const SLOTS = 4 * STREAMS.length;
 const MIN_64 = -(2n ** 63n);
@@ -295,9 +305,19 @@ export class BalancesFold {
     if (slot >= 0) this.sums.add(slot, pence);
   }
 
+  /** Adds money effects to a budget's sums (the sums a balance does not show are not kept). */
+  private addEffects(b: BudgetMoney, effects: readonly MoneyEffect[]): void {
+    for (const { stream, sum, delta } of effects) {
+      const slot = SLOT_OF_SUM[sum];
+      if (slot !== undefined) this.plus(b, STREAMS.indexOf(stream), slot, delta.toPence());
+    }
+  }
+
   /** Takes a spend's parts off its budget's spent sums (it was reversed). */
   private unspend(b: BudgetMoney, packed: PackedParts): void {
-    forEachPart(packed, (stream, pence) => this.plus(b, stream, SPENT, -pence));
+    const split: { [S in Stream]?: Money } = {};
+    forEachPart(packed, (stream, pence) => (split[STREAMS[stream] as Stream] = Money.fromPence(pence)));
+    this.addEffects(b, reversalEffects(split));
   }
 
   /** Folds one event in (events that do not pass the filter are skipped). */
@@ -308,30 +328,6 @@ export class BalancesFold {
       case 'BudgetOpened':
         b.streams = e.data.streams;
         return;
-      case 'FundingAllocated':
-        this.plus(
-          b,
-          STREAMS.indexOf(e.data.stream),
-          e.data.stage === 'agreed' ? ALLOCATED : INDICATIVE,
-          e.data.amount.toPence(),
-        );
-        return;
-      case 'FundingAdjusted':
-        this.plus(b, STREAMS.indexOf(e.data.stream), ALLOCATED, e.data.delta.toPence());
-        return;
-      case 'SpendRecorded': {
-        const split = e.data.split;
-        for (const stream in split) {
-          this.plus(
-            b,
-            STREAMS.indexOf(stream as Stream),
-            SPENT,
-            (split[stream as Stream] as Money).toPence(),
-          );
-        }
-        b.spends.set(e.data.spendId, packParts(split));
-        return;
-      }
       case 'SpendReversed': {
         const parts = b.spends.get(e.data.spendId);
         if (parts === undefined) {
@@ -347,14 +343,10 @@ export class BalancesFold {
         this.unspend(b, parts);
         return;
       }
-      case 'SurplusReclaimed':
-        this.plus(b, STREAMS.indexOf(e.data.stream), RECLAIMED, e.data.amount.toPence());
-        return;
-      case 'ReclaimReconsidered':
-        // what the funder gave back on reconsideration is no longer reclaimed
-        this.plus(b, STREAMS.indexOf(e.data.stream), RECLAIMED, -e.data.returned.toPence());
-        return;
       default:
+        // what the event means for money is said once, in src/events/money-effects.ts
+        this.addEffects(b, moneyEffects(e));
+        if (e.type === 'SpendRecorded') b.spends.set(e.data.spendId, packParts(e.data.split));
         return;
     }
   }

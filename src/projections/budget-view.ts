@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { foldEvents, type BudgetState } from '../budget/state.js';
+import { foldEvents, type BudgetState } from './budget-state.js';
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
 import { auditTrail, type AuditEntry } from './audit.js';
 import { balancesOf, type BudgetBalances } from './balances.js';
 import { flagsOf, type Flag, type FlagOptions } from './flags.js';
 import { planHistory, type PlanHistory } from './plans.js';
-import { passes, type TimeFilter } from './replay.js';
+import { passes, type TimeFilter } from './time-filter.js';
 
 /** Options of {@link budgetView} and `loadBudget`. */
 export interface BudgetViewOptions {

@@ -1,5 +1,5 @@
-import type { BudgetState } from '../budget/state.js';
-import { overspendKey, planOn } from '../budget/state.js';
+import type { BudgetState } from './budget-state.js';
+import { overspendKey, planOn } from './budget-state.js';
 import type { Stream } from '../events/primitives.js';
 import { addMonths, epochDay } from '../events/time.js';
 import { Money } from '../money/money.js';

@@ -1,4 +1,4 @@
-import type { BudgetState, PlanStatus } from '../budget/state.js';
+import type { BudgetState, PlanStatus } from './budget-state.js';
 import { daysBetween } from '../events/time.js';
 import { Money } from '../money/money.js';
 

@@ -10,9 +10,9 @@ import {
   type StatementPart,
   type StatementSpend,
 } from './statement.js';
+import { capital } from './statement-words.js';
 import { textTable } from './text.js';
 
-const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const why = (w: string | null): string => (w === null || w.trim() === '' ? '' : ` Why: ${w}`);
 
 /** Section titles, shared by the text and HTML statements. */

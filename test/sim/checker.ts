@@ -19,6 +19,8 @@ import {
   GENESIS_HASH,
   STREAMS,
   applyEvent,
+  foldDecisions,
+  type DecisionState,
   balancesJson,
   balancesOf,
   canonicalJson,
@@ -461,10 +463,10 @@ export class Checker {
     }
   }
 
-  /** A loaded state (e.g. the handler's, from a snapshot) equals the replay from scratch. */
+  /** A loaded decision state (e.g. the handler's, from a snapshot) equals the replay from scratch. */
   checkLoaded(
     budgetId: string,
-    loaded: { state: BudgetState; version: number; hash: string },
+    loaded: { state: DecisionState; version: number; hash: string },
     how: string,
   ): void {
     const k = this.known(budgetId);
@@ -474,7 +476,7 @@ export class Checker {
         `budget ${budgetId}: ${how} loaded version ${loaded.version} with hash ${loaded.hash.slice(0, 12)}..., the stream is at ${k.events.length} with ${(last?.hash ?? GENESIS_HASH).slice(0, 12)}...`,
       );
     }
-    if (stateJson(loaded.state) !== stateJson(k.state)) {
+    if (stateJson(loaded.state) !== stateJson(foldDecisions(k.events))) {
       throw new Violation(`budget ${budgetId}: ${how} state differs from the replay from scratch`);
     }
   }

@@ -5,8 +5,8 @@
  * @module
  */
 import { parentPort } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from './parallel.js';
-import { rangeResultToJson, readRange } from './read.js';
+import type { FromWorker, ToWorker } from './read-logs.js';
+import { rangeResultToJson, readRange } from './read-range.js';
 
 const port = parentPort;
 if (port === null) throw new Error('outcomes worker: run me as a worker thread');

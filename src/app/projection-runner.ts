@@ -4,11 +4,11 @@
  * atomic write after each batch. A restart resumes from the last save, so no event is counted
  * twice or missed, whatever moment the process stopped at.
  */
-import { applyEvent, mutableState, type BudgetState } from '../budget/state.js';
+import { applyEvent, mutableState, type BudgetState } from '../projections/budget-state.js';
 import type { LedgerEvent } from '../events/envelope.js';
 import { balancesOf, type BalancesReport } from '../projections/balances.js';
-import { limitOf } from './append.js';
-import type { Checkpoint, EventStore, ProjectionStateStore } from './port.js';
+import { limitOf } from '../store/append.js';
+import type { Checkpoint, EventStore, ProjectionStateStore } from '../store/port.js';
 import { decodeState, encodeState } from './state-codec.js';
 
 /** A projection a {@link CatchUpRunner} can keep current. */

@@ -7,11 +7,11 @@
 import { randomInt } from 'node:crypto';
 import { type Either, left, right } from 'fp-ts/lib/Either.js';
 import type { Command } from '../budget/commands.js';
-import { decide, decodeCommand } from '../budget/decider.js';
+import { decodeCommand } from '../budget/decode.js';
 import type { LedgerError } from '../budget/errors.js';
-import { applyEvent, foldEvents, mutableState, type BudgetState } from '../budget/state.js';
+import { commandIdReused } from '../budget/fingerprint.js';
+import { applyDecision, foldDecisions, thawDecision, type DecisionState } from '../budget/state.js';
 import { GENESIS_HASH, type LedgerEvent } from '../events/envelope.js';
-import { checkRepeat, commandIdReused } from '../budget/fingerprint.js';
 import {
   CommandIdReused,
   ExpectedVersion,
@@ -19,7 +19,8 @@ import {
   VersionConflict,
   type EventStore,
   type StoreErrorCode,
-} from './port.js';
+} from '../store/port.js';
+import { decideOnce } from './execute.js';
 import { BUDGET_STATE_FORMAT, decodeBudgetState, encodeBudgetState } from './state-codec.js';
 
 /** The stream moved under the command more often than the handler retries, or not as the caller expected. */
@@ -59,7 +60,7 @@ export interface Handled {
 
 /** A budget as loaded for a decision. */
 export interface LoadedBudget {
-  readonly state: BudgetState;
+  readonly state: DecisionState;
   readonly version: number;
   /** Hash of the last event (64 zeros for an empty stream). */
   readonly hash: string;
@@ -127,7 +128,7 @@ function conflict(budgetId: string, expected: number, actual: number, attempts: 
 
 /** A budget's state kept by the handler between commands (mutable, never handed out). */
 interface Cached {
-  readonly state: BudgetState;
+  readonly state: DecisionState;
   version: number;
   hash: string;
   snapshotVersion: number;
@@ -187,7 +188,7 @@ export class CommandHandler {
     const events = await this.store.readStream(budgetId);
     const last = events[events.length - 1];
     return {
-      state: foldEvents(events),
+      state: foldDecisions(events),
       version: last?.seq ?? 0,
       hash: last?.hash ?? GENESIS_HASH,
       snapshotVersion: 0,
@@ -211,7 +212,7 @@ export class CommandHandler {
       );
       return null;
     }
-    let state: BudgetState;
+    let state: DecisionState;
     try {
       state = decodeBudgetState(snap.state);
     } catch (err) {
@@ -225,7 +226,7 @@ export class CommandHandler {
     const newer = events.slice(1);
     const last = newer[newer.length - 1];
     return {
-      state: newer.length === 0 ? state : foldEvents(newer, state),
+      state: newer.length === 0 ? state : foldDecisions(newer, state),
       version: last?.seq ?? snap.version,
       hash: last?.hash ?? snap.hash,
       snapshotVersion: snap.version,
@@ -253,7 +254,7 @@ export class CommandHandler {
     }
     const loaded = await this.loadBudget(budgetId, knownVersion);
     const fresh: Cached = {
-      state: mutableState(loaded.state),
+      state: thawDecision(loaded.state),
       version: loaded.version,
       hash: loaded.hash,
       snapshotVersion: loaded.snapshotVersion,
@@ -270,7 +271,7 @@ export class CommandHandler {
     for (const e of events) {
       if (e.seq <= c.version) continue;
       if (e.seq !== c.version + 1 || e.prevHash !== c.hash) return false;
-      applyEvent(c.state, e);
+      applyDecision(c.state, e);
       c.version = e.seq;
       c.hash = e.hash;
     }
@@ -288,19 +289,17 @@ export class CommandHandler {
         const budget = await this.current(c.budgetId);
         // from here to the append's start nothing awaits: the decision and its version match
         const version = budget.version;
-        if (budget.state.commands.has(c.commandId)) {
-          const events = await this.store.readCommand(c.budgetId, c.commandId);
-          const reused = checkRepeat(c, events);
-          if (reused !== null) return left(reused);
-          return right({ events, version, duplicate: true });
-        }
-        if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+        const seen = budget.state.commands.has(c.commandId);
+        if (!seen && options.expectedVersion !== undefined && options.expectedVersion !== version) {
           return left(conflict(c.budgetId, options.expectedVersion, version, 1));
         }
-        const decided = decide(this.stamp(c, budget.state), budget.state);
+        // a repeat reads the original events; a new command awaits nothing until its append
+        const original = seen ? await this.store.readCommand(c.budgetId, c.commandId) : [];
+        const decided = decideOnce(this.stamp(c, budget.state), budget.state, () => original);
         if (decided._tag === 'Left') return decided;
+        if (decided.right.duplicate) return right({ events: decided.right.events, version, duplicate: true });
         const expected = version === 0 ? ExpectedVersion.noStream : ExpectedVersion.exactly(version);
-        const r = await this.store.append(c.budgetId, decided.right, expected);
+        const r = await this.store.append(c.budgetId, decided.right.events, expected);
         if (!this.advance(budget, r.events)) this.drop(c.budgetId, r.version);
         else if (!r.duplicate) await this.maybeSnapshot(c.budgetId, budget);
         return right({ events: r.events, version: r.version, duplicate: r.duplicate });
@@ -328,7 +327,7 @@ export class CommandHandler {
     this.dropped.set(budgetId, version);
   }
 
-  private stamp(c: Command, state: BudgetState): Command {
+  private stamp(c: Command, state: DecisionState): Command {
     if (this.clock === undefined) return c;
     const now = this.clock();
     const last = state.lastRecordedAt;

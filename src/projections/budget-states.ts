@@ -1,21 +1,11 @@
-import type { PendingEvent } from '../events/envelope.js';
-import { applyEvent, mutableState, type BudgetState, type ReplayOptions } from '../budget/state.js';
-
 /**
- * Which events count: those that had happened by `asOf` (occurred time) and that the ledger
- * knew by `knownAt` (recorded time). Both inclusive, both optional, both contract timestamps.
+ * The state of every budget in a stream of events, folded side by side ({@link Replay}): what
+ * `ipb replay`, the journal and the statement read many budgets with. (Formerly
+ * `src/projections/replay.ts`.)
  */
-export interface TimeFilter {
-  readonly asOf?: string;
-  readonly knownAt?: string;
-}
-
-/** True when an event counts under a time filter (both bounds inclusive). */
-export function passes(e: Pick<PendingEvent, 'occurredAt' | 'recordedAt'>, f: TimeFilter): boolean {
-  return (
-    (f.asOf === undefined || e.occurredAt <= f.asOf) && (f.knownAt === undefined || e.recordedAt <= f.knownAt)
-  );
-}
+import type { PendingEvent } from '../events/envelope.js';
+import { applyEvent, mutableState, type BudgetState, type ReplayOptions } from './budget-state.js';
+import { passes, type TimeFilter } from './time-filter.js';
 
 /**
  * Folds the events of many budgets (interleaved, each budget in `seq` order) into one state per

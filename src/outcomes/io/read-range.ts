@@ -5,21 +5,15 @@
  * A range starts at the beginning of a line and ends just after a newline (or at the end of
  * the file), so every line belongs to exactly one range. Each range is read with the streaming
  * reader's line splitter; every event's hash is recomputed; the chain is checked inside the
- * range and joined across ranges afterwards ({@link ./chain.ts}).
+ * range and joined across ranges afterwards (`joinRanges` in `src/log/range.ts`, which stitches with `src/log/chain.ts`).
  */
-import type { TimeFilter } from '../projections/replay.js';
-import { chainFromJson, chainToJson, type RangeChain, type RangeChainJson } from '../log/chain.js';
-import { checkRange, type LineFailure, type RangeTask, type SkipProblem } from '../log/range.js';
-import {
-  addEventToFacts,
-  emptyFacts,
-  factsFromJson,
-  factsToJson,
-  type OutcomeFacts,
-  type OutcomeFactsJson,
-} from './facts.js';
+import type { TimeFilter } from '../../projections/time-filter.js';
+import { chainFromJson, chainToJson, type RangeChain, type RangeChainJson } from '../../log/chain.js';
+import { checkRange, type LineFailure, type RangeTask, type SkipProblem } from '../../log/range.js';
+import { addEventToFacts, emptyFacts, type OutcomeFacts } from '../facts.js';
+import { factsFromJson, factsToJson, type OutcomeFactsJson } from '../facts-json.js';
 
-export { splitFile, type RangeTask, type LineFailure, type SkipProblem } from '../log/range.js';
+export { splitFile, type RangeTask, type LineFailure, type SkipProblem } from '../../log/range.js';
 
 /** How to read ranges. */
 export interface RangeReadOptions {

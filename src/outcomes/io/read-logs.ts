@@ -4,14 +4,13 @@
  * main thread merges them (facts merge exactly, in any order) and joins the hash chains range
  * by range. The result is the same for any number of workers.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { manifestPathOf, readManifest, type Manifest } from '../log/manifest.js';
-import type { FileChain } from '../log/chain.js';
-import { runPool, siblingModule, type FromWorker as PoolMessage } from '../log/pool.js';
-import { joinRanges } from '../log/range.js';
-import { emptyFacts, mergeFacts, type OutcomeFacts } from './facts.js';
+import { manifestPathOf, readManifest, sha256OfFile } from '../../log/manifest.js';
+import { runPool, siblingModule, type FromWorker as PoolMessage } from '../../log/pool.js';
+import { joinRanges } from '../../log/range.js';
+import { manifestMismatch } from '../../log/verify.js';
+import { emptyFacts, type OutcomeFacts } from '../facts.js';
+import { mergeFacts } from '../facts-merge.js';
 import {
   readRange,
   rangeResultFromJson,
@@ -21,9 +20,9 @@ import {
   type RangeResultJson,
   type RangeTask,
   type SkipProblem,
-} from './read.js';
+} from './read-range.js';
 
-import { DEFAULT_MIN_RANGE_BYTES } from '../log/parallel.js';
+import { DEFAULT_MIN_RANGE_BYTES } from '../../log/parallel.js';
 
 export { DEFAULT_MIN_RANGE_BYTES };
 
@@ -116,34 +115,6 @@ function runTasks(
   );
 }
 
-async function sha256OfFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
-function manifestProblem(m: Manifest, lines: number, chain: FileChain, sha: string): string | null {
-  if (lines !== m.events) {
-    return lines < m.events
-      ? `the log ends after ${lines} lines but its manifest lists ${m.events} events: the file was cut or events were removed`
-      : `the manifest lists ${m.events} events but the log goes on to line ${lines}: lines were added after export`;
-  }
-  const listed = new Map(Object.entries(m.budgets));
-  for (const [id, h] of [...chain.heads].sort((a, b) => a[1].line - b[1].line)) {
-    const x = listed.get(id);
-    if (x === undefined) return `budget ${id} is not in the manifest: it was added after export`;
-    if (x.seq !== h.seq)
-      return `budget ${id} ends at seq ${h.seq} (line ${h.line}) but the manifest lists seq ${x.seq}`;
-    if (x.hash !== h.hash)
-      return `the last event of budget ${id} (seq ${h.seq}) does not match the manifest: it was changed and re-sealed`;
-  }
-  for (const id of [...listed.keys()].sort()) {
-    if (!chain.heads.has(id)) return `budget ${id} is in the manifest but not in the log: it was dropped`;
-  }
-  if (sha !== m.sha256) return `the file's SHA-256 does not match the manifest's: its bytes changed`;
-  return null;
-}
-
 /**
  * Reads logs into merged outcome facts, checking each log as `ipb verify` does (lines, contract,
  * hashes, chains, and the manifest beside it when there is one). Strict by default: reading
@@ -226,13 +197,17 @@ export async function readLogsForOutcomes(
     let manifest: FileReadSummary['manifest'] = 'absent';
     if (m?.kind === 'invalid') manifest = { problem: `the manifest ${m.path} cannot be used: ${m.problem}` };
     if (m?.kind === 'ok') {
-      const problem = manifestProblem(
+      // The same check, and the same words, as `ipb verify` (the line and budget it names are
+      // left out: an outcome read names the file and the reason).
+      const problem = manifestMismatch(
         m.manifest,
         offset,
-        joined.chain,
+        joined.chain.heads,
+        null,
         await (shas[fileIndex] as Promise<string>),
       );
-      manifest = problem === null ? 'ok' : { problem: `does not match its manifest ${m.path}: ${problem}` };
+      manifest =
+        problem === null ? 'ok' : { problem: `does not match its manifest ${m.path}: ${problem.reason}` };
     }
     if (typeof manifest === 'object' && firstProblem === null) {
       firstProblem = { path, line: null, budgetId: null, seq: null, reason: manifest.problem };

@@ -1,17 +1,13 @@
 /**
- * Replaying a log file into projections with bounded memory: each line is read, decoded and
- * folded into a {@link Replay} (one small state per budget) or any other fold, then dropped.
+ * Folding a log file into projections with bounded memory: each line is read, decoded, its
+ * chain checked, and folded into any fold ({@link foldLog}) or into a {@link Replay}, one small
+ * state per budget ({@link replayLog}), then dropped. (Formerly `src/log/replay-log.ts`.)
  */
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
-import { Replay, type TimeFilter } from '../projections/replay.js';
-import {
-  LogReadError,
-  scanLog,
-  type LineError,
-  type LogSource,
-  type RawLine,
-  type ReadLogOptions,
-} from './reader.js';
+import { Replay } from '../projections/budget-states.js';
+import type { TimeFilter } from '../projections/time-filter.js';
+import { LogReadError, type LineError, type RawLine } from './line-record.js';
+import { scanLog, type LogSource, type ReadLogOptions } from './reader.js';
 import { ChainChecker } from './chain.js';
 
 /** Options of {@link replayLog}. */

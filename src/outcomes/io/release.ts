@@ -4,11 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFile } from 'node:fs/promises';
-import { fastHashOfEnvelope } from '../log/hash.js';
-import { MANIFEST_SCHEMA, manifestPathOf, writeManifest, type Manifest } from '../log/manifest.js';
-import { readLogBatches } from '../log/reader.js';
-import { LogWriter } from '../log/writer.js';
-import { Pseudonymiser, ReleaseBuilder } from './pseudonymise.js';
+import { fastHashOfEnvelope } from '../../log/hash.js';
+import { MANIFEST_SCHEMA, manifestPathOf, writeManifest, type Manifest } from '../../log/manifest.js';
+import { readLogBatches } from '../../log/reader.js';
+import { LogWriter } from '../../log/writer.js';
+import { Pseudonymiser, ReleaseBuilder } from '../pseudonymise.js';
 
 /** What an export wrote. */
 export interface ExportSummary {
