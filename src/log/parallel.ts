@@ -10,7 +10,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { LedgerEvent } from '../events/envelope.js';
-import { BalancesFold, type BudgetMoneyJson } from '../projections/balances.js';
+import { BalancesFold } from '../projections/balances.js';
 import type { TimeFilter } from '../projections/time-filter.js';
 import { manifestPathOf, readManifest, sha256OfFile, type ManifestRead } from './manifest.js';
 import { defaultWorkers, runPool, siblingModule } from './pool.js';
