@@ -227,6 +227,98 @@ add('RecordOutcome', (a) =>
   }),
 );
 
+add('AgreePlanInBestInterests', (a) =>
+  make('AgreePlanInBestInterests', a, {
+    planVersion: 2,
+    agreedOn: '2025-05-01',
+    bestInterestsReason: 'assessed as lacking capacity to agree the plan',
+  }),
+);
+add('DeclineChangeRequest', (a) =>
+  make('DeclineChangeRequest', a, { changeRequestId: 'cr-1', reason: 'already in the plan' }),
+);
+/** An overspend on the notional line (the coordinator records spend there). */
+const overspend = (l: Ledger) =>
+  l.recordOrThrow(
+    make('RecordSpend', coord, {
+      spendId: 'sp-over',
+      lineId: lineFor('notional'),
+      amount: Money.of('150.00'),
+      spentOn: '2025-04-20',
+      payee: 'p',
+      evidenceRef: 'e',
+    }),
+  );
+add('ExplainOverspend', (a) => make('ExplainOverspend', a, { lineId: lineFor('notional'), reason: 'why' }), {
+  setup: overspend,
+});
+add(
+  'ApproveOverspendException',
+  (a) => make('ApproveOverspendException', a, { lineId: lineFor('notional'), reason: 'agreed' }),
+  { setup: overspend },
+);
+/** A reclaim of direct-payment surplus (100.00 paid in, 1.00 spent). */
+const reclaim = (l: Ledger) =>
+  l.recordOrThrow(
+    make('ReclaimSurplus', fin, {
+      stream: 'health',
+      amount: Money.of('5.00'),
+      reason: 'surplus',
+      noticeRef: 'n-r',
+      deadline: '2026-03-31',
+    }),
+  );
+add('RequestReconsideration', (a) => make('RequestReconsideration', a, { noticeRef: 'n-r', reason: 'why' }), {
+  setup: reclaim,
+});
+add(
+  'AnswerReconsideration',
+  (a) =>
+    make('AnswerReconsideration', a, {
+      noticeRef: 'n-r',
+      outcome: 'upheld',
+      returned: Money.of('0.00'),
+      reason: 'the surplus is real',
+    }),
+  {
+    setup: (l) => {
+      reclaim(l);
+      l.recordOrThrow(
+        make('RequestReconsideration', actorFor('holder'), { noticeRef: 'n-r', reason: 'why' }),
+      );
+    },
+  },
+);
+add('SetLocalExclusions', (a) =>
+  make('SetLocalExclusions', a, {
+    exclusions: [{ stream: 'health', purpose: 'gambling', ruleId: 'rule-1', text: 'not for gambling' }],
+    reason: 'site policy',
+  }),
+);
+add('HoldContingency', (a) =>
+  make('HoldContingency', a, {
+    contingencyId: 'k-1',
+    stream: 'health',
+    amount: Money.of('5.00'),
+    reason: 'winter',
+  }),
+);
+add(
+  'ReturnContingency',
+  (a) => make('ReturnContingency', a, { contingencyId: 'k-1', amount: Money.of('5.00'), reason: 'unused' }),
+  {
+    setup: (l) =>
+      l.recordOrThrow(
+        make('HoldContingency', fin, {
+          contingencyId: 'k-1',
+          stream: 'health',
+          amount: Money.of('5.00'),
+          reason: 'winter',
+        }),
+      ),
+  },
+);
+
 describe('every role on every command, from the table in docs/rules.md', () => {
   it('covers every command in the table', () => {
     expect(new Set(cases.map((c) => c.name.split(' ')[0]))).toEqual(new Set(commandTable.keys()));

@@ -261,7 +261,13 @@ export function generateLog(seed: number, targetEvents: number, budgets?: number
       else send(b, 'ResumeDirectPayment', finance, { reason: 'evidence received' });
     } else if (r < 0.95) {
       send(b, 'AssessContribution', finance, { amount: pence(50_000) });
-    } else if (r < 0.955 && chance(0.2) && ledger.events().length > (targetEvents * 2) / 3) {
+    } else if (
+      r < 0.955 &&
+      chance(0.2) &&
+      ledger.events().length > (targetEvents * 2) / 3 &&
+      // a closed budget takes only reclaims of its surplus: keep one open so the log can grow
+      specs.some((o) => o !== b && ledger.stateOf(o.id).status === 'open')
+    ) {
       send(b, 'CloseBudget', coord, { closedOn: today(b), reason: 'moved area' });
     } else {
       send(
