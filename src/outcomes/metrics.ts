@@ -17,19 +17,12 @@
  * docs/outcomes.md.
  */
 import type { BudgetOpened } from '../events/data.js';
-import {
-  CATEGORIES,
-  OPTIONS,
-  RECLAIM_REASONS,
-  STREAMS,
-  type Category,
-  type ManagementOption,
-} from '../events/primitives.js';
+import { CATEGORIES, OPTIONS, STREAMS, type Category, type ManagementOption } from '../events/primitives.js';
 import { epochMs } from '../events/time.js';
 import { initialState, planOn, type BudgetState, type PlanRecord } from '../projections/budget-state.js';
 import { reviewDue } from '../projections/flags.js';
 import { MS_PER_DAY } from './exact.js';
-import { TALLIES, type BudgetFacts, type OutcomeFacts } from './facts.js';
+import { type BudgetFacts, type OutcomeFacts } from './facts.js';
 import { periodOf, periodsBetween, type Period, type PeriodKind } from './periods.js';
 import {
   addInto,
@@ -44,6 +37,7 @@ import {
   type PersonMeasure,
 } from './cells.js';
 import { budgetOptionAt, replayPlansAndSpends } from './effective-plans.js';
+import { NO_FLOWS, newFlows, type Flows } from './flows.js';
 
 /** How to compute cells. */
 export interface OutcomeOptions {
@@ -57,60 +51,6 @@ export interface OutcomeOptions {
    */
   readonly horizon?: string;
 }
-
-/** Flows of one budget in one period. */
-interface Flows {
-  allocated: bigint[];
-  spent: bigint[];
-  reclaimed: bigint[];
-  byCategory: bigint[];
-  byOption: bigint[];
-  reclaimCount: number[];
-  reclaimAmount: bigint[];
-  byLine: Map<string, bigint>;
-  changeRequests: number;
-  leadTimes: number[];
-  referral: number[];
-  reviews: string[];
-  offPlan: number;
-  requestsAgreed: number;
-  requestsDeclined: number;
-  requestToDecision: number[];
-  decidedWithin7Days: number;
-  requestsDue7Days: number;
-  outcomeRecords: number;
-  tallies: number[];
-  tallyPence: bigint[];
-}
-
-function newFlows(): Flows {
-  return {
-    allocated: zeros(4),
-    spent: zeros(4),
-    reclaimed: zeros(4),
-    byCategory: zeros(CATEGORIES.length),
-    byOption: zeros(OPTIONS.length),
-    reclaimCount: RECLAIM_REASONS.map(() => 0),
-    reclaimAmount: zeros(RECLAIM_REASONS.length),
-    byLine: new Map(),
-    changeRequests: 0,
-    leadTimes: [],
-    referral: [],
-    reviews: [],
-    offPlan: 0,
-    requestsAgreed: 0,
-    requestsDeclined: 0,
-    requestToDecision: [],
-    decidedWithin7Days: 0,
-    requestsDue7Days: 0,
-    outcomeRecords: 0,
-    tallies: TALLIES.map(() => 0),
-    tallyPence: zeros(TALLIES.length),
-  };
-}
-
-/** The flows of a period with nothing dated in it (read only). */
-const NO_FLOWS: Flows = newFlows();
 
 const CATEGORY_INDEX = new Map<Category, number>(CATEGORIES.map((c, i) => [c, i]));
 const OPTION_INDEX = new Map<ManagementOption, number>(OPTIONS.map((o, i) => [o, i]));
