@@ -35,16 +35,6 @@ export const FORBIDDEN = {
   outcomes: ['budget'],
 };
 
-/**
- * Modules a folder may still import although FORBIDDEN names their folder, each with its
- * reason. src/store/ takes the fingerprint of the command behind a batch of events from
- * src/budget/fingerprint.ts, to refuse a reused command id in every adapter (see
- * docs/architecture.md, "What is left").
- */
-export const EXCEPTIONS = {
-  store: ['budget/fingerprint.js'],
-};
-
 /** Folders that do no I/O: the domain and the read models. */
 export const NO_IO = ['money', 'events', 'budget', 'projections', 'journal'];
 
@@ -57,7 +47,6 @@ export function importRules(folder, { io = !NO_IO.includes(folder), extra = [] }
   const at = LAYERS.indexOf(folder);
   const below = LAYERS.slice(at + 1);
   const forbidden = FORBIDDEN[folder] ?? [];
-  const except = (EXCEPTIONS[folder] ?? []).map((m) => `(?!${m.replace(/[.]/g, '\\.')}$)`).join('');
   const patterns = [];
   if (below.length > 0) {
     patterns.push({
@@ -67,7 +56,7 @@ export function importRules(folder, { io = !NO_IO.includes(folder), extra = [] }
   }
   if (forbidden.length > 0) {
     patterns.push({
-      regex: `^(\\.\\./)+${except}(${forbidden.join('|')})/`,
+      regex: `^(\\.\\./)+(${forbidden.join('|')})/`,
       message: `src/${folder}/ must not import src/${forbidden.join(' or src/')} (see docs/architecture.md).`,
     });
   }

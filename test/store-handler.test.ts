@@ -102,6 +102,40 @@ describe('command handler', () => {
     expect(ok._tag).toBe('Right');
   });
 
+  it('compares with the original events when another writer recorded the command id first without a fingerprint', async () => {
+    const store = new MemoryEventStore();
+    await setUp(store);
+    // a writer that gives the store no fingerprint (as for commands a file store read back from its log)
+    const bare: Store = Object.create(store) as Store;
+    bare.append = (budgetId, events, expected) => store.append(budgetId, events, expected);
+    /** A store where that writer records `rival` just before the first append. */
+    const racedBy = (rival: Command): Store => {
+      let raced = false;
+      const racing: Store = Object.create(store) as Store;
+      racing.append = async (...args) => {
+        if (!raced) {
+          raced = true;
+          const r = await new CommandHandler(bare).handle(rival);
+          if (r._tag === 'Left') throw new Error(r.left.message);
+        }
+        return store.append(...args);
+      };
+      return racing;
+    };
+    const changed = await new CommandHandler(racedBy(spend('b-1', 'x-1', '5.00', 'sp-1'))).handle(
+      spend('b-1', 'x-1', '6.00', 'sp-1'),
+    );
+    expect(changed._tag === 'Left' && changed.left).toMatchObject({
+      code: 'command-id-reused',
+      commandId: 'x-1',
+    });
+    const same = await new CommandHandler(racedBy(spend('b-1', 'x-2', '5.00', 'sp-2'))).handle(
+      spend('b-1', 'x-2', '5.00', 'sp-2'),
+    );
+    expect(same._tag === 'Right' && same.right.duplicate).toBe(true);
+    expect((await store.readStream('b-1')).map((e) => e.commandId).slice(5)).toEqual(['x-1', 'x-2']);
+  });
+
   it('retries a lost race, deciding again on the new state', async () => {
     const store = new MemoryEventStore();
     const handler = await setUp(store);

@@ -9,7 +9,7 @@ import { type Either, left, right } from 'fp-ts/lib/Either.js';
 import type { Command } from '../budget/commands.js';
 import { decodeCommand } from '../budget/decode.js';
 import type { LedgerError } from '../budget/errors.js';
-import { commandIdReused } from '../budget/fingerprint.js';
+import { checkRepeat, commandFingerprint, commandIdReused } from '../budget/fingerprint.js';
 import { applyDecision, foldDecisions, thawDecision, type DecisionState } from '../budget/state.js';
 import { GENESIS_HASH, type LedgerEvent } from '../events/envelope.js';
 import {
@@ -299,7 +299,18 @@ export class CommandHandler {
         if (decided._tag === 'Left') return decided;
         if (decided.right.duplicate) return right({ events: decided.right.events, version, duplicate: true });
         const expected = version === 0 ? ExpectedVersion.noStream : ExpectedVersion.exactly(version);
-        const r = await this.store.append(c.budgetId, decided.right.events, expected);
+        const r = await this.store.append(c.budgetId, decided.right.events, expected, {
+          fingerprint: commandFingerprint(c),
+        });
+        if (r.duplicate) {
+          // another writer recorded this command id first and the store kept no fingerprint
+          // for it (a log read back on open, an old row): compare with its events here
+          const reused = checkRepeat(c, r.events);
+          if (reused !== null) {
+            this.drop(c.budgetId, r.version);
+            return left(reused);
+          }
+        }
         if (!this.advance(budget, r.events)) this.drop(c.budgetId, r.version);
         else if (!r.duplicate) await this.maybeSnapshot(c.budgetId, budget);
         return right({ events: r.events, version: r.version, duplicate: r.duplicate });

@@ -16,6 +16,7 @@ import {
   DEFAULT_READ_LIMIT,
   StoreError,
   checkSameCommand,
+  type AppendOptions,
   type AppendResult,
   type Checkpoint,
   type ExpectedVersion,
@@ -33,6 +34,11 @@ interface StreamIndex {
   head: HeadInfo;
   /** First and last `seq` of each command. */
   readonly commands: Map<string, readonly [number, number]>;
+  /**
+   * The fingerprint given with each command id appended by this process (see
+   * `AppendOptions`); none for commands read back from a log on open.
+   */
+  readonly fingerprints: Map<string, string>;
 }
 
 /** An event with its stored line. */
@@ -70,7 +76,7 @@ export abstract class IndexedStore implements Store {
     for (const e of events) {
       let s = this.streams.get(e.budgetId);
       if (s === undefined) {
-        s = { positions: [], head: EMPTY_HEAD, commands: new Map() };
+        s = { positions: [], head: EMPTY_HEAD, commands: new Map(), fingerprints: new Map() };
         this.streams.set(e.budgetId, s);
       }
       this.total += 1;
@@ -104,6 +110,7 @@ export abstract class IndexedStore implements Store {
     budgetId: string,
     events: readonly PendingEvent[],
     expected: ExpectedVersion,
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
     this.ensureOpen();
     const commandId = checkBatch(budgetId, events);
@@ -114,7 +121,7 @@ export abstract class IndexedStore implements Store {
         const seen = s.commands.get(commandId);
         if (seen !== undefined) {
           const original = (await this.streamEntries(s, seen[0], seen[1])).map((x) => x.event);
-          checkSameCommand(budgetId, commandId, original, events);
+          checkSameCommand(budgetId, commandId, original, s.fingerprints.get(commandId), options.fingerprint);
           return { events: original, version: s.head.version, duplicate: true };
         }
       }
@@ -122,6 +129,9 @@ export abstract class IndexedStore implements Store {
       const batch = sealBatch(budgetId, events, expected, head);
       await this.write(batch, this.total + 1);
       this.register(batch.events);
+      if (commandId !== undefined && options.fingerprint !== undefined) {
+        this.streams.get(budgetId)?.fingerprints.set(commandId, options.fingerprint);
+      }
       return { events: batch.events, version: this.headInfo(budgetId).version, duplicate: false };
     });
   }

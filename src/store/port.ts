@@ -2,7 +2,6 @@
  * The storage port: what the command handler and projections need from any event store.
  * Adapters: {@link MemoryEventStore}, {@link FileEventStore}, {@link PostgresEventStore}.
  */
-import { fingerprintOfEvents } from '../budget/fingerprint.js';
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
 
 /**
@@ -116,9 +115,9 @@ export class VersionConflict extends StoreError {
 }
 
 /**
- * The events' command id is already used on the budget by a different command (its fingerprint,
- * see `fingerprintOfEvents`, differs): nothing was appended. The command handler answers it
- * with the `command-id-reused` refusal.
+ * The events' command id is already used on the budget by a different command (the caller's
+ * fingerprint differs from the one stored with it): nothing was appended. The command handler
+ * answers it with the `command-id-reused` refusal.
  */
 export class CommandIdReused extends StoreError {
   override readonly name = 'CommandIdReused';
@@ -138,20 +137,33 @@ export class CommandIdReused extends StoreError {
 }
 
 /**
- * Throws {@link CommandIdReused} unless `events` come from the same command as `original`
- * (same fingerprint). Every adapter calls it when an append's command id is already stored.
+ * Throws {@link CommandIdReused} when an append's command id is already stored with a
+ * fingerprint and the append brings a different one. Fingerprints are opaque strings compared
+ * for equality; when either is missing (a command stored without one, or an append without
+ * one) the append is a repeat and the caller checks the original events itself.
+ * Every adapter calls it when an append's command id is already stored.
  */
 export function checkSameCommand(
   budgetId: string,
   commandId: string,
   original: readonly LedgerEvent[],
-  events: readonly PendingEvent[],
-  originalFingerprint: string | null = fingerprintOfEvents(original),
+  stored: string | null | undefined,
+  given: string | undefined,
 ): void {
-  const now = fingerprintOfEvents(events);
-  if (originalFingerprint !== null && now !== null && now !== originalFingerprint) {
+  if (stored != null && given !== undefined && stored !== given) {
     throw new CommandIdReused(budgetId, commandId, original);
   }
+}
+
+/** Options of {@link EventStore.append}. */
+export interface AppendOptions {
+  /**
+   * An opaque fingerprint of the command behind the events (the command handler gives
+   * `commandFingerprint(command)`). The store keeps it with the command id and, when the same
+   * command id is appended again with a different fingerprint, refuses with
+   * {@link CommandIdReused}. The store never computes or interprets it.
+   */
+  readonly fingerprint?: string;
 }
 
 /** True for a {@link StoreError} (any code). */
@@ -228,12 +240,21 @@ export interface SavedProjection {
 export interface EventStore {
   /**
    * Appends `events` (all for `budgetId`, all of one command) to the budget's stream when it
-   * is at the `expected` version; seals them after the stream's last event.
+   * is at the `expected` version; seals them after the stream's last event. A command id
+   * already stored gives back its original events (`duplicate: true`), unless both appends
+   * carry fingerprints that differ ({@link AppendOptions}); when the store has no fingerprint
+   * for it (a file store reopened from its log, an old PostgreSQL row) the caller compares.
    *
    * @throws {@link VersionConflict} when the stream is at another version (nothing appended)
+   * @throws {@link CommandIdReused} when the command id was stored with another fingerprint
    * @throws {@link StoreError} on other failures (nothing appended unless `outcomeUnknown`)
    */
-  append(budgetId: string, events: readonly PendingEvent[], expected: ExpectedVersion): Promise<AppendResult>;
+  append(
+    budgetId: string,
+    events: readonly PendingEvent[],
+    expected: ExpectedVersion,
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   /** The events of one budget in `seq` order, from `fromVersion` (the first `seq` wanted, default 1). */
   readStream(budgetId: string, options?: { readonly fromVersion?: number }): Promise<readonly LedgerEvent[]>;
   /** The stream's version and last hash. */

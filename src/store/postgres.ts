@@ -27,13 +27,13 @@ import {
   type HeadInfo,
   type SealedBatch,
 } from './append.js';
-import { fingerprintOfEvents } from '../budget/fingerprint.js';
 import {
   DEFAULT_READ_LIMIT,
   StoreError,
   VersionConflict,
   satisfies,
   checkSameCommand,
+  type AppendOptions,
   type AppendResult,
   type Checkpoint,
   type ExpectedVersion,
@@ -130,8 +130,8 @@ function migrations(s: string): ReadonlyArray<readonly string[]> {
        )`,
     ],
     [
-      // the fingerprint of the command behind each command id (see fingerprintOfEvents); NULL for
-      // commands stored before this column, whose fingerprint is computed from their events
+      // the opaque fingerprint the caller gave with each command id (see AppendOptions); NULL for
+      // commands stored before this column or appended without one: the caller compares events
       `ALTER TABLE ${s}.commands ADD COLUMN IF NOT EXISTS fingerprint text`,
     ],
   ];
@@ -371,11 +371,13 @@ export class PostgresEventStore implements Store {
     budgetId: string,
     events: readonly PendingEvent[],
     expected: ExpectedVersion,
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
     this.ensureOpen();
     const commandId = checkBatch(budgetId, events);
+    const fingerprint = options.fingerprint ?? null;
     for (let attempt = 1; ; attempt++) {
-      const r = await this.tryAppend(budgetId, commandId, events, expected);
+      const r = await this.tryAppend(budgetId, commandId, events, expected, fingerprint);
       if (r !== 'retry') return r;
       if (attempt >= 100) {
         throw new StoreError(
@@ -392,6 +394,7 @@ export class PostgresEventStore implements Store {
     commandId: string | undefined,
     events: readonly PendingEvent[],
     expected: ExpectedVersion,
+    fingerprint: string | null,
   ): Promise<AppendResult | 'retry'> {
     const what = `append to budget ${budgetId}`;
     const { c, release } = await this.checkout(what);
@@ -400,12 +403,12 @@ export class PostgresEventStore implements Store {
     try {
       // one statement is its own commit: a connection lost while it runs leaves the outcome unknown
       phase = 'commit';
-      const fast = await this.appendAtHead(c, budgetId, commandId, events, expected);
+      const fast = await this.appendAtHead(c, budgetId, commandId, events, expected, fingerprint);
       if (fast !== null) return fast;
       phase = 'read';
       const pre = await this.headAndCommand(c, budgetId, commandId);
       if (pre.command !== null)
-        return await this.duplicate(c, budgetId, pre.command, pre.head.version, events);
+        return await this.duplicate(c, budgetId, pre.command, pre.head.version, fingerprint);
       const batch = sealBatch(budgetId, events, expected, pre.head);
       phase = 'write';
       await c.query('BEGIN');
@@ -426,7 +429,7 @@ export class PostgresEventStore implements Store {
           const last = batch.events[batch.events.length - 1] as LedgerEvent;
           await c.query(
             `INSERT INTO ${this.s}.commands (budget_id, command_id, first_seq, last_seq, fingerprint) VALUES ($1, $2, $3, $4, $5)`,
-            [budgetId, commandId, first.seq, last.seq, fingerprintOfEvents(batch.events)],
+            [budgetId, commandId, first.seq, last.seq, fingerprint],
           );
         }
       } catch (err) {
@@ -437,7 +440,7 @@ export class PostgresEventStore implements Store {
           // another writer got there first: report where the stream is now
           const now = await this.headAndCommand(c, budgetId, commandId);
           if (now.command !== null)
-            return await this.duplicate(c, budgetId, now.command, now.head.version, events);
+            return await this.duplicate(c, budgetId, now.command, now.head.version, fingerprint);
           if (expected.kind === 'any') return 'retry';
           throw new VersionConflict(budgetId, expected, now.head.version);
         }
@@ -477,6 +480,7 @@ export class PostgresEventStore implements Store {
     commandId: string | undefined,
     events: readonly PendingEvent[],
     expected: ExpectedVersion,
+    fingerprint: string | null,
   ): Promise<AppendResult | null> {
     const head = this.knownHeads.get(budgetId) ?? (expected.kind === 'no-stream' ? EMPTY_HEAD : undefined);
     if (head === undefined || !satisfies(expected, head.version)) return null;
@@ -524,7 +528,7 @@ export class PostgresEventStore implements Store {
           ...cols,
           first.seq,
           last.seq,
-          commandId === undefined ? null : fingerprintOfEvents(batch.events),
+          commandId === undefined ? null : fingerprint,
         ],
       );
       inserted = (r.rows[0] as { inserted: number }).inserted;
@@ -573,13 +577,13 @@ export class PostgresEventStore implements Store {
     return { head, command };
   }
 
-  /** The original events of a repeated command id, after checking it is the same command. */
+  /** The original events of a repeated command id, after comparing fingerprints when both are known. */
   private async duplicate(
     c: PgClientLike,
     budgetId: string,
     command: StoredCommand,
     version: number,
-    incoming: readonly PendingEvent[],
+    fingerprint: string | null,
   ): Promise<AppendResult> {
     const r = await c.query(
       `SELECT line FROM ${this.s}.events WHERE budget_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq`,
@@ -588,14 +592,8 @@ export class PostgresEventStore implements Store {
     const events = (r.rows as { line: string }[]).map((x) => decodeLine(x.line, `budget ${budgetId}`));
     const commandId = events[0]?.commandId;
     if (commandId !== undefined) {
-      // a command stored before the fingerprint column: computed from its events
-      checkSameCommand(
-        budgetId,
-        commandId,
-        events,
-        incoming,
-        command.fingerprint ?? fingerprintOfEvents(events),
-      );
+      // a command stored without a fingerprint (NULL) is a repeat here: the caller compares
+      checkSameCommand(budgetId, commandId, events, command.fingerprint, fingerprint ?? undefined);
     }
     return { events, version, duplicate: true };
   }

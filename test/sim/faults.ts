@@ -12,6 +12,7 @@ import {
   StoreError,
   decodeBudgetState,
   encodeBudgetState,
+  type AppendOptions,
   type AppendResult,
   type Checkpoint,
   type ExpectedVersion,
@@ -107,6 +108,7 @@ export class FaultyStore implements Store {
     budgetId: string,
     events: readonly PendingEvent[],
     expected: ExpectedVersion,
+    options?: AppendOptions,
   ): Promise<AppendResult> {
     await this.before();
     if (this.rng.chance(this.rates.failWrite)) {
@@ -118,7 +120,7 @@ export class FaultyStore implements Store {
       await this.interloper(budgetId, events);
     }
     const lose = this.rng.chance(this.rates.lostAck);
-    const r = await this.inner.append(budgetId, events, expected);
+    const r = await this.inner.append(budgetId, events, expected, options);
     await this.before();
     if (lose) {
       this.count('lost-ack');
