@@ -335,7 +335,8 @@ export function interpret(specs: readonly BudgetSpec[], order: readonly number[]
         send(
           make(i, 'ReclaimSurplus', finance, {
             stream: stream(intent.s),
-            amount: Money.fromPence(intent.pence),
+            // small amounts: a reclaim takes only the direct-payment surplus, so most fit in one
+            amount: Money.fromPence(1n + (intent.pence % 1000n)),
             reason: 'surplus',
             noticeRef: `n-${at}`,
             deadline: '2025-06-30',
