@@ -18,6 +18,7 @@ import {
   encodeEvent,
   eventLine,
   evolve,
+  foldDecisions,
   foldEvents,
   initialState,
   planOn,
@@ -241,6 +242,35 @@ describe('4. determinism', () => {
           const immer = events.reduce<BudgetState>((s, e) => evolve(s, e), initialState);
           expect(stateJson(foldEvents(events))).toBe(stateJson(immer));
           expect(Object.isFrozen(immer)).toBe(true);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('the decision state is the read model cut to its fields: both fold the same events alike', () => {
+    // `read` cut to the fields `decision` has, record by record (Money, strings, numbers as is)
+    const cut = (decision: unknown, read: unknown): unknown => {
+      if (decision instanceof Map && read instanceof Map) {
+        expect([...read.keys()]).toEqual([...decision.keys()]);
+        return new Map([...decision].map(([k, v]) => [k, cut(v, read.get(k))]));
+      }
+      if (Array.isArray(decision) && Array.isArray(read)) {
+        expect(read.length).toBe(decision.length);
+        return decision.map((v, i) => cut(v, read[i]));
+      }
+      if (decision instanceof Money || decision instanceof Set) return read;
+      if (typeof decision === 'object' && decision !== null && typeof read === 'object' && read !== null) {
+        const r = read as Record<string, unknown>;
+        return Object.fromEntries(Object.entries(decision).map(([k, v]) => [k, cut(v, r[k])]));
+      }
+      return read;
+    };
+    fc.assert(
+      fc.property(historyArb, (h) => {
+        for (const events of byBudget(h.ledger.events()).values()) {
+          const decision = foldDecisions(events);
+          expect(stateJson(cut(decision, foldEvents(events)))).toBe(stateJson(decision));
         }
       }),
       { numRuns: RUNS },

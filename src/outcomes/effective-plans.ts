@@ -4,7 +4,8 @@
  */
 import type { PlanLine } from '../events/data.js';
 import { type Category, type ManagementOption } from '../events/primitives.js';
-import { planOn, type PlanRecord } from '../projections/budget-state.js';
+import { agreePlan, rejectPlan, spendLine } from '../events/budget-core.js';
+import { markDecided, planOn, type PlanRecord } from '../projections/budget-state.js';
 import { Money } from '../money/money.js';
 import type { PlanFact, SpendFact } from './facts.js';
 import type { BudgetOption } from './cells.js';
@@ -36,24 +37,13 @@ export function applyPlanFact(records: PlanRecord[], p: PlanFact): void {
       return;
     }
     case 'agreed':
-      for (const r of records) {
-        if (r.planVersion === p.version) {
-          r.status = 'agreed';
-          r.agreedOn = p.agreedOn;
-          r.decidedAt = p.at;
-        } else if (r.status === 'agreed') {
-          r.status = 'superseded';
-        }
-      }
+      agreePlan(records, p.version, p.agreedOn);
+      markDecided(records, p.version, p.at, true);
       return;
-    case 'rejected': {
-      const r = records.find((x) => x.planVersion === p.version);
-      if (r !== undefined) {
-        r.status = 'rejected';
-        r.decidedAt = p.at;
-      }
+    case 'rejected':
+      rejectPlan(records, p.version);
+      markDecided(records, p.version, p.at, false);
       return;
-    }
   }
 }
 
@@ -75,7 +65,7 @@ export function replayPlansAndSpends(plans: readonly PlanFact[], spends: readonl
     j += 1;
     if (s === undefined) continue;
     if (s.kind === 'spend') {
-      const line = planOn(records, s.spentOn)?.lines.find((l) => l.lineId === s.lineId);
+      const line = spendLine(records, s.spentOn, s.lineId);
       latest.set(s.spendId, effective.length);
       effective.push({
         lineId: s.lineId,

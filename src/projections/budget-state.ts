@@ -1,57 +1,61 @@
+/**
+ * The budget read model: everything the reports show of one budget. What an event does to the
+ * part the decider keeps too (streams and their sums, plans, spends, change requests, reclaims,
+ * contingencies, direct payment status, representatives, closure) is written once, in
+ * src/events/budget-core.ts; {@link applyEvent} adds the dates, categories, reviews, off-plan
+ * attempts and overspend notes that only the reports read.
+ */
 import { enableMapSet, freeze, produce, type Draft } from 'immer';
-import type { BudgetOpened, LocalExclusion, PlanLine } from '../events/data.js';
+import {
+  evolveCore,
+  initialCore,
+  thawCore,
+  type BudgetCore,
+  type CoreChangeRequest,
+  type CoreContingency,
+  type CoreOptions,
+  type CorePlan,
+  type CoreReclaim,
+  type CoreRecords,
+  type CoreSpend,
+  type DirectPaymentStatus,
+  type RecordMakers,
+} from '../events/budget-core.js';
 import type { PendingEvent } from '../events/envelope.js';
 import { Money } from '../money/money.js';
-import { addEffects, emptySums, moneyEffects, type StreamSums } from '../events/money-effects.js';
+import type { StreamSums } from '../events/money-effects.js';
 import { planOn, type PlanStatus } from '../events/plan-on.js';
-import type { Category, ManagementOption, Split, Stream } from '../events/primitives.js';
+import type { Category, Stream } from '../events/primitives.js';
 
 enableMapSet();
 
-/** Money per funding stream: the running sums of {@link moneyEffects}. */
+/** Money per funding stream: the running sums of `moneyEffects`. */
 export type StreamTotals = StreamSums;
 
-export { planOn, type PlanStatus };
+export { planOn, type PlanStatus, type DirectPaymentStatus };
 
-/** One plan version as the decider tracks it. */
-export interface PlanRecord {
-  planVersion: number;
-  status: PlanStatus;
-  lines: PlanLine[];
-  changeRequestId?: string;
+/** One plan version: the core record, when it was proposed and when it was agreed or rejected. */
+export interface PlanRecord extends CorePlan {
   proposedAt: string;
-  agreedOn?: string;
   decidedAt?: string;
 }
 
 /** One recorded spend: its split, the category and option of its line, and whether it was reversed. */
-export interface SpendRecord {
+export interface SpendRecord extends CoreSpend {
   spendId: string;
-  lineId: string;
-  amount: Money;
-  split: Split;
   spentOn: string;
   category: Category;
-  option: ManagementOption;
-  reversed: boolean;
 }
 
 /** A change request, the plan version that answered it, if any, and whether it was declined. */
-export interface ChangeRequestRecord {
-  changeRequestId: string;
+export interface ChangeRequestRecord extends CoreChangeRequest {
   requestedAt: string;
   planVersion?: number;
-  /** When it was declined (`occurredAt` of `ChangeRequestDeclined`). */
-  declinedAt?: string;
 }
 
 /** A reclaim by its notice: what was taken, what went back, and where reconsideration stands. */
-export interface ReclaimRecord {
-  noticeRef: string;
-  stream: Stream;
-  amount: Money;
+export interface ReclaimRecord extends CoreReclaim {
   returned: Money;
-  reconsideration: 'none' | 'requested' | 'answered';
 }
 
 /** The overspend an explanation (coordinator) and an exception (commissioner) cover, per line or stream. */
@@ -60,12 +64,9 @@ export interface OverspendNote {
   approved: Money | null;
 }
 
-/** A contingency held outside the budget and what of it was returned. */
-export interface ContingencyRecord {
-  contingencyId: string;
+/** A contingency held outside the budget, its stream, and what of it was returned. */
+export interface ContingencyRecord extends CoreContingency {
   stream: Stream;
-  amount: Money;
-  returned: Money;
 }
 
 /** The key of an overspend note: `line:<lineId>` or `stream:<stream>`. */
@@ -73,42 +74,25 @@ export function overspendKey(d: { readonly lineId?: string; readonly stream?: St
   return d.lineId !== undefined ? `line:${d.lineId}` : `stream:${d.stream ?? ''}`;
 }
 
-/** Whether direct payments can be paid in. */
-export type DirectPaymentStatus = 'active' | 'suspended' | 'stopped';
+/** The read model's records: the core ones with the dates, ids and categories reports show. */
+export interface ReadRecords extends CoreRecords {
+  plan: PlanRecord;
+  spend: SpendRecord;
+  changeRequest: ChangeRequestRecord;
+  reclaim: ReclaimRecord;
+  contingency: ContingencyRecord;
+}
 
-/** What the decider knows about one budget: everything its rules need, nothing more. */
-export interface BudgetState {
-  /** Number of events applied: the stream's version. */
-  version: number;
-  status: 'unopened' | 'open' | 'closed';
-  budgetId: string | null;
-  opened: BudgetOpened | null;
-  lastRecordedAt: string | null;
-  totals: Map<Stream, StreamTotals>;
-  contribution: Money | null;
-  plans: PlanRecord[];
-  changeRequests: Map<string, ChangeRequestRecord>;
-  spends: Map<string, SpendRecord>;
-  directPayment: DirectPaymentStatus;
-  /** The reason given when direct payments were last suspended or stopped (null while active). */
-  directPaymentReason: string | null;
+/** What the reports know about one budget: the core every state keeps, and what only they read. */
+export interface BudgetState extends BudgetCore<ReadRecords> {
   /** When (`occurredAt`) direct payments were last suspended or stopped (null while active). */
   directPaymentSince: string | null;
-  representatives: Set<string>;
-  /** Event ids produced by each command id, for idempotency. */
-  commands: Map<string, string[]>;
   /** Dates of completed reviews, in order. */
   reviews: string[];
   /** Spends that matched no agreed line (recorded as flags, moving no money). */
   offPlan: OffPlanAttempt[];
-  /** Reclaims by notice reference. */
-  reclaims: Map<string, ReclaimRecord>;
   /** Overspend explanations and approved exceptions, by {@link overspendKey}. */
   overspendNotes: Map<string, OverspendNote>;
-  /** The site's local exclusions recorded on the budget (policy data). */
-  exclusions: LocalExclusion[];
-  /** Contingencies held outside the budget. */
-  contingencies: Map<string, ContingencyRecord>;
 }
 
 /** A spend that matched no agreed line: kept as a flag, moving no money. */
@@ -121,53 +105,77 @@ export interface OffPlanAttempt {
 }
 
 /** Options for replays that only project (no decisions follow). */
-export interface ReplayOptions {
-  /** Keep the command ids seen (needed for idempotent decisions; not for reports). Default true. */
-  readonly trackCommands?: boolean;
-}
+export type ReplayOptions = CoreOptions;
 
 /** The state of a budget before its first event. */
 export const initialState: BudgetState = freeze(
   {
-    version: 0,
-    status: 'unopened',
-    budgetId: null,
-    opened: null,
-    lastRecordedAt: null,
-    totals: new Map(),
-    contribution: null,
-    plans: [],
-    changeRequests: new Map(),
-    spends: new Map(),
-    directPayment: 'active',
-    directPaymentReason: null,
+    ...initialCore<ReadRecords>(),
     directPaymentSince: null,
-    representatives: new Set(),
-    commands: new Map(),
     reviews: [],
     offPlan: [],
-    reclaims: new Map(),
     overspendNotes: new Map(),
-    exclusions: [],
-    contingencies: new Map(),
   },
   true,
 );
 
-/** The totals of a stream, created at zero on first use. */
-function totalsOf(st: BudgetState, stream: Stream): StreamTotals {
-  let x = st.totals.get(stream);
-  if (x === undefined) {
-    x = emptySums();
-    st.totals.set(stream, x);
+/** How the read model makes its records from the core ones an event creates. */
+const READ_RECORDS: RecordMakers<ReadRecords> = {
+  plan: (core, e) => {
+    const rec: PlanRecord = {
+      planVersion: core.planVersion,
+      status: core.status,
+      lines: core.lines,
+      proposedAt: e.occurredAt,
+    };
+    if (core.changeRequestId !== undefined) rec.changeRequestId = core.changeRequestId;
+    return rec;
+  },
+  spend: (core, e, line) => ({
+    spendId: e.data.spendId,
+    lineId: core.lineId,
+    amount: core.amount,
+    split: core.split,
+    spentOn: e.data.spentOn,
+    category: line?.category ?? 'other',
+    option: core.option,
+    reversed: core.reversed,
+  }),
+  changeRequest: (core, e) => ({ changeRequestId: core.changeRequestId, requestedAt: e.occurredAt }),
+  reclaim: (core) => ({
+    noticeRef: core.noticeRef,
+    stream: core.stream,
+    amount: core.amount,
+    returned: Money.zero,
+    reconsideration: core.reconsideration,
+  }),
+  contingency: (core, e) => ({
+    contingencyId: core.contingencyId,
+    stream: e.data.stream,
+    amount: core.amount,
+    returned: core.returned,
+  }),
+};
+
+/** Marks the plan version an event agreed or rejected with when that was decided. */
+export function markDecided(plans: PlanRecord[], planVersion: number, at: string, all: boolean): void {
+  for (const p of plans) {
+    if (p.planVersion !== planVersion) continue;
+    p.decidedAt = at;
+    if (!all) return;
   }
-  return x;
+}
+
+/** Fails to compile when an event type has no case in {@link applyEvent}. */
+function unhandled(e: never): never {
+  throw new TypeError(`no read-model rule for event ${JSON.stringify(e)}`);
 }
 
 /**
- * Applies one event to a mutable budget state. This is the only place the meaning of an event
- * for the decider is written; {@link evolve} runs it on an immer draft, {@link foldEvents}
- * on one accumulator for a whole replay.
+ * Applies one event to a mutable budget state. What the event does to the part of the state
+ * the decider keeps too is {@link evolveCore} (src/events/budget-core.ts, written once for
+ * both); this adds what only the reports read. {@link evolve} runs it on an immer draft,
+ * {@link foldEvents} on one accumulator for a whole replay.
  */
 export function applyEvent(
   s: BudgetState | Draft<BudgetState>,
@@ -175,120 +183,23 @@ export function applyEvent(
   options?: ReplayOptions,
 ): void {
   const st = s as BudgetState;
-  st.version += 1;
-  st.lastRecordedAt = e.recordedAt;
-  if (e.commandId !== undefined && options?.trackCommands !== false) {
-    const ids = st.commands.get(e.commandId);
-    if (ids === undefined) st.commands.set(e.commandId, [e.eventId]);
-    else ids.push(e.eventId);
-  }
+  evolveCore(st, e, READ_RECORDS, options);
   switch (e.type) {
-    case 'BudgetOpened':
-      st.status = 'open';
-      st.budgetId = e.budgetId;
-      st.opened = e.data;
-      for (const stream of e.data.streams) totalsOf(st, stream);
-      return;
-    case 'FundingAllocated':
-    case 'FundingAdjusted':
-    case 'FundsPaid':
-      addEffects(moneyEffects(e), (stream) => totalsOf(st, stream));
-      return;
-    case 'ContributionAssessed':
-      st.contribution = e.data.amount;
-      return;
-    case 'PlanProposed': {
-      const rec: PlanRecord = {
-        planVersion: e.data.planVersion,
-        status: 'proposed',
-        lines: e.data.lines,
-        proposedAt: e.occurredAt,
-      };
+    case 'PlanProposed':
       if (e.data.changeRequestId !== undefined) {
-        rec.changeRequestId = e.data.changeRequestId;
         const cr = st.changeRequests.get(e.data.changeRequestId);
         if (cr !== undefined) cr.planVersion = e.data.planVersion;
       }
-      st.plans.push(rec);
       return;
-    }
-    case 'PlanAgreed': {
-      for (const p of st.plans) {
-        if (p.planVersion === e.data.planVersion) {
-          p.status = 'agreed';
-          p.agreedOn = e.data.agreedOn;
-          p.decidedAt = e.occurredAt;
-        } else if (p.status === 'agreed') {
-          p.status = 'superseded';
-        }
-      }
+    case 'PlanAgreed':
+      markDecided(st.plans, e.data.planVersion, e.occurredAt, true);
       return;
-    }
-    case 'PlanRejected': {
-      const p = st.plans.find((x) => x.planVersion === e.data.planVersion);
-      if (p !== undefined) {
-        p.status = 'rejected';
-        p.decidedAt = e.occurredAt;
-      }
+    case 'PlanRejected':
+      markDecided(st.plans, e.data.planVersion, e.occurredAt, false);
       return;
-    }
-    case 'ChangeRequested':
-      st.changeRequests.set(e.data.changeRequestId, {
-        changeRequestId: e.data.changeRequestId,
-        requestedAt: e.occurredAt,
-      });
-      return;
-    case 'SpendRecorded': {
-      const line = planOn(st.plans, e.data.spentOn)?.lines.find((l) => l.lineId === e.data.lineId);
-      const split = e.data.split;
-      st.spends.set(e.data.spendId, {
-        spendId: e.data.spendId,
-        lineId: line?.lineId ?? e.data.lineId,
-        amount: e.data.amount,
-        split,
-        spentOn: e.data.spentOn,
-        category: line?.category ?? 'other',
-        option: line?.option ?? 'notional',
-        reversed: false,
-      });
-      addEffects(moneyEffects(e), (stream) => totalsOf(st, stream));
-      return;
-    }
-    case 'SpendReversed': {
-      const sp = st.spends.get(e.data.spendId);
-      if (sp === undefined || sp.reversed) return;
-      sp.reversed = true;
-      addEffects(moneyEffects(e, sp.split), (stream) => totalsOf(st, stream));
-      return;
-    }
-    case 'SurplusReclaimed': {
-      addEffects(moneyEffects(e), (stream) => totalsOf(st, stream));
-      st.reclaims.set(e.data.noticeRef, {
-        noticeRef: e.data.noticeRef,
-        stream: e.data.stream,
-        amount: e.data.amount,
-        returned: Money.zero,
-        reconsideration: 'none',
-      });
-      return;
-    }
-    case 'ReconsiderationRequested': {
-      const r = st.reclaims.get(e.data.noticeRef);
-      if (r !== undefined) r.reconsideration = 'requested';
-      return;
-    }
     case 'ReclaimReconsidered': {
-      addEffects(moneyEffects(e), (stream) => totalsOf(st, stream));
       const r = st.reclaims.get(e.data.noticeRef);
-      if (r !== undefined) {
-        r.reconsideration = 'answered';
-        r.returned = r.returned.plus(e.data.returned);
-      }
-      return;
-    }
-    case 'ChangeRequestDeclined': {
-      const cr = st.changeRequests.get(e.data.changeRequestId);
-      if (cr !== undefined) cr.declinedAt = e.occurredAt;
+      if (r !== undefined) r.returned = r.returned.plus(e.data.returned);
       return;
     }
     case 'OverspendExplained':
@@ -300,51 +211,15 @@ export function applyEvent(
       st.overspendNotes.set(key, note);
       return;
     }
-    case 'LocalExclusionsSet':
-      st.exclusions = e.data.exclusions;
-      return;
-    case 'ContingencyHeld':
-      st.contingencies.set(e.data.contingencyId, {
-        contingencyId: e.data.contingencyId,
-        stream: e.data.stream,
-        amount: e.data.amount,
-        returned: Money.zero,
-      });
-      return;
-    case 'ContingencyReturned': {
-      const k = st.contingencies.get(e.data.contingencyId);
-      if (k !== undefined) k.returned = k.returned.plus(e.data.amount);
-      return;
-    }
     case 'DirectPaymentSuspended':
-      st.directPayment = 'suspended';
-      st.directPaymentReason = e.data.reason;
+    case 'DirectPaymentStopped':
       st.directPaymentSince = e.occurredAt;
       return;
     case 'DirectPaymentResumed':
-      st.directPayment = 'active';
-      st.directPaymentReason = null;
       st.directPaymentSince = null;
-      return;
-    case 'DirectPaymentStopped':
-      st.directPayment = 'stopped';
-      st.directPaymentReason = e.data.reason;
-      st.directPaymentSince = e.occurredAt;
-      return;
-    case 'BudgetClosed':
-      st.status = 'closed';
-      return;
-    case 'RepresentativeAuthorised':
-      st.representatives.add(e.data.representativeId);
-      return;
-    case 'RepresentativeRevoked':
-      st.representatives.delete(e.data.representativeId);
       return;
     case 'ReviewCompleted':
       st.reviews.push(e.data.reviewedOn);
-      return;
-    case 'OutcomeRecorded':
-      // An outcome measure for the person: it moves no money and changes no rule.
       return;
     case 'OffPlanSpendFlagged':
       st.offPlan.push({
@@ -355,6 +230,28 @@ export function applyEvent(
         problem: e.data.problem,
       });
       return;
+    case 'BudgetOpened':
+    case 'FundingAllocated':
+    case 'FundingAdjusted':
+    case 'FundsPaid':
+    case 'ContributionAssessed':
+    case 'ChangeRequested':
+    case 'ChangeRequestDeclined':
+    case 'SpendRecorded':
+    case 'SpendReversed':
+    case 'SurplusReclaimed':
+    case 'ReconsiderationRequested':
+    case 'LocalExclusionsSet':
+    case 'ContingencyHeld':
+    case 'ContingencyReturned':
+    case 'BudgetClosed':
+    case 'RepresentativeAuthorised':
+    case 'RepresentativeRevoked':
+    case 'OutcomeRecorded':
+      // all the read model keeps of these is the core, or their records' extra fields
+      return;
+    default:
+      unhandled(e);
   }
 }
 
@@ -367,20 +264,10 @@ export function evolve(state: BudgetState, event: PendingEvent): BudgetState {
 
 function thaw(state: BudgetState): BudgetState {
   return {
-    ...state,
-    opened: state.opened,
-    totals: new Map([...state.totals].map(([k, v]) => [k, { ...v }])),
-    plans: state.plans.map((p) => ({ ...p })),
-    changeRequests: new Map([...state.changeRequests].map(([k, v]) => [k, { ...v }])),
-    spends: new Map([...state.spends].map(([k, v]) => [k, { ...v }])),
-    representatives: new Set(state.representatives),
-    commands: new Map([...state.commands].map(([k, v]) => [k, [...v]])),
+    ...thawCore<ReadRecords, BudgetState>(state),
     reviews: [...state.reviews],
     offPlan: [...state.offPlan],
-    reclaims: new Map([...state.reclaims].map(([k, v]) => [k, { ...v }])),
     overspendNotes: new Map([...state.overspendNotes].map(([k, v]) => [k, { ...v }])),
-    exclusions: [...state.exclusions],
-    contingencies: new Map([...state.contingencies].map(([k, v]) => [k, { ...v }])),
   };
 }
 
