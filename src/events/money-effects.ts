@@ -5,7 +5,7 @@
  */
 import { Money } from '../money/money.js';
 import type { PendingEvent } from './envelope.js';
-import type { Split, Stream } from './primitives.js';
+import { STREAMS, type Split, type Stream } from './primitives.js';
 
 /** The running sums of one funding stream. */
 export interface StreamSums {
@@ -45,11 +45,13 @@ export function emptySums(): StreamSums {
   };
 }
 
+/** The parts of a split as effects on `spent`, in the order of {@link STREAMS}. */
 function splitEffects(split: Split, sign: 1 | -1): MoneyEffect[] {
   const out: MoneyEffect[] = [];
-  for (const stream in split) {
-    const part = split[stream as Stream] as Money;
-    out.push({ stream: stream as Stream, sum: 'spent', delta: sign === 1 ? part : part.negate() });
+  for (const stream of STREAMS) {
+    const part = split[stream];
+    if (part === undefined) continue;
+    out.push({ stream, sum: 'spent', delta: sign === 1 ? part : part.negate() });
   }
   return out;
 }

@@ -6,7 +6,8 @@ import type { BudgetState } from '../projections/budget-state.js';
 import { applyEvent, mutableState } from '../projections/budget-state.js';
 import type { EventType } from '../events/data.js';
 import type { LedgerEvent, PendingEvent } from '../events/envelope.js';
-import { STREAMS, type Stream } from '../events/primitives.js';
+import { moneyEffects, type MoneyEffect } from '../events/money-effects.js';
+import type { Category, Stream } from '../events/primitives.js';
 import { balancesOf } from '../projections/balances.js';
 import { Replay } from '../projections/budget-states.js';
 import { passes, type TimeFilter } from '../projections/time-filter.js';
@@ -40,6 +41,7 @@ export const MONEY_EVENT_TYPES: readonly EventType[] = [
   'SpendRecorded',
   'SpendReversed',
   'SurplusReclaimed',
+  'ReclaimReconsidered',
   'FundsPaid',
 ];
 
@@ -76,9 +78,60 @@ function spendKey(budgetId: string, spendId: string): string {
 }
 
 /**
+ * The postings of one money effect (src/events/money-effects.ts) on budget `id`: funding
+ * (agreed or indicative) and cash paid come from their funder, with the sign of the change;
+ * spend and reclaims go out of `available` (to the spend account of `category`, or back to the
+ * funder) and come back to it when negative; a zero spend part or return posts nothing. Of
+ * `paid`, what went to an account (`paidToAccount`) has no account of its own.
+ */
+function effectPostings(id: string, { stream, sum, delta }: MoneyEffect, category: Category): Posting[] {
+  switch (sum) {
+    case 'allocated':
+      return pair(accounts.available(id, stream), accounts.funder(stream, id), delta);
+    case 'indicative':
+      return pair(accounts.indicativeBudget(id, stream), accounts.indicativeFunder(stream, id), delta);
+    case 'paid':
+      return pair(accounts.paidBudget(id, stream), accounts.paidFunder(stream, id), delta);
+    case 'paidToAccount':
+      return [];
+    case 'spent':
+    case 'reclaimed': {
+      if (delta.isZero()) return [];
+      const out = sum === 'spent' ? accounts.spent(id, stream, category) : accounts.reclaimed(stream, id);
+      return delta.isPositive()
+        ? pair(out, accounts.available(id, stream), delta)
+        : pair(accounts.available(id, stream), out, delta.negate());
+    }
+  }
+}
+
+/** What a money event is, in one line for people (null for an event that moves no money). */
+function moneyWords(e: PendingEvent, category: Category): string | null {
+  switch (e.type) {
+    case 'FundingAllocated':
+      return `${e.data.stage} allocation of ${e.data.stream} funding`;
+    case 'FundingAdjusted':
+      return `${e.data.stream} funding ${e.data.delta.isNegative() ? 'reduced' : 'increased'}: ${journalSafeText(e.data.reason)}`;
+    case 'SpendRecorded':
+      return `spend ${journalSafeText(e.data.spendId)} on line ${journalSafeText(e.data.lineId)} (${category}): ${journalSafeText(e.data.payee)}`;
+    case 'SpendReversed':
+      return `reversal of spend ${journalSafeText(e.data.spendId)}: ${journalSafeText(e.data.reason)}`;
+    case 'SurplusReclaimed':
+      return `${e.data.stream} surplus reclaimed (${e.data.reason}, notice ${journalSafeText(e.data.noticeRef)})`;
+    case 'ReclaimReconsidered':
+      return `${e.data.stream} reclaim reconsidered (${e.data.outcome}, notice ${journalSafeText(e.data.noticeRef)})`;
+    case 'FundsPaid':
+      return `${e.data.stream} funds paid by ${e.data.option} (ref ${journalSafeText(e.data.reference)})`;
+    default:
+      return null;
+  }
+}
+
+/**
  * Turns events into journal transactions, one budget state per budget (the same fold the
  * ledger's projections use, so a spend is booked under the category of the plan line in force
- * on its date). Feed events in log order: interleaved budgets, each budget in `seq` order.
+ * on its date). What an event does to a stream's money is {@link moneyEffects}; this only
+ * names the accounts. Feed events in log order: interleaved budgets, each budget in `seq` order.
  */
 export class JournalBuilder {
   private readonly states = new Map<string, BudgetState>();
@@ -91,76 +144,25 @@ export class JournalBuilder {
       s = mutableState();
       this.states.set(e.budgetId, s);
     }
-    let date = e.occurredAt.slice(0, 10);
     const id = e.budgetId;
-    let postings: Posting[] = [];
-    let what = '';
-    switch (e.type) {
-      case 'FundingAllocated': {
-        const { stream, amount, stage } = e.data;
-        postings =
-          stage === 'agreed'
-            ? pair(accounts.available(id, stream), accounts.funder(stream, id), amount)
-            : pair(accounts.indicativeBudget(id, stream), accounts.indicativeFunder(stream, id), amount);
-        what = `${stage} allocation of ${stream} funding`;
-        break;
-      }
-      case 'FundingAdjusted': {
-        const { stream, delta, reason } = e.data;
-        postings = pair(accounts.available(id, stream), accounts.funder(stream, id), delta);
-        what = `${stream} funding ${delta.isNegative() ? 'reduced' : 'increased'}: ${journalSafeText(reason)}`;
-        break;
-      }
-      case 'SpendReversed': {
-        const sp = s.spends.get(e.data.spendId);
-        if (sp !== undefined && !sp.reversed) {
-          for (const stream of STREAMS) {
-            const part = sp.split[stream];
-            if (part === undefined || part.isZero()) continue;
-            postings.push(
-              ...pair(accounts.available(id, stream), accounts.spent(id, stream, sp.category), part),
-            );
-          }
-          const spentOn = this.spendDates.get(spendKey(id, sp.spendId));
-          if (spentOn !== undefined && spentOn > date) date = spentOn;
-        }
-        what = `reversal of spend ${journalSafeText(e.data.spendId)}: ${journalSafeText(e.data.reason)}`;
-        break;
-      }
-      case 'SurplusReclaimed': {
-        const { stream, amount, reason, noticeRef } = e.data;
-        postings = pair(accounts.reclaimed(stream, id), accounts.available(id, stream), amount);
-        what = `${stream} surplus reclaimed (${reason}, notice ${journalSafeText(noticeRef)})`;
-        break;
-      }
-      case 'ReclaimReconsidered': {
-        const { stream, returned, outcome, noticeRef } = e.data;
-        // what the funder gives back on reconsideration returns to the budget
-        if (returned.isPositive())
-          postings = pair(accounts.available(id, stream), accounts.reclaimed(stream, id), returned);
-        what = `${stream} reclaim reconsidered (${outcome}, notice ${journalSafeText(noticeRef)})`;
-        break;
-      }
-      case 'FundsPaid': {
-        const { stream, amount, option, reference } = e.data;
-        postings = pair(accounts.paidBudget(id, stream), accounts.paidFunder(stream, id), amount);
-        what = `${stream} funds paid by ${option} (ref ${journalSafeText(reference)})`;
-        break;
-      }
-      default:
-        break;
-    }
+    let date = e.occurredAt.slice(0, 10);
+    // a reversal undoes its spend (unknown or already reversed: nothing), booked as it was
+    const reversed = e.type === 'SpendReversed' ? s.spends.get(e.data.spendId) : undefined;
+    const undone = reversed !== undefined && !reversed.reversed ? reversed : undefined;
     applyEvent(s, e, { trackCommands: false });
-    if (e.type === 'SpendRecorded') {
-      const sp = s.spends.get(e.data.spendId);
-      const category = sp?.category ?? 'other';
-      for (const stream of STREAMS) {
-        const part = e.data.split[stream];
-        if (part === undefined || part.isZero()) continue;
-        postings.push(...pair(accounts.spent(id, stream, category), accounts.available(id, stream), part));
-      }
-      this.spendDates.set(spendKey(id, e.data.spendId), date);
-      what = `spend ${journalSafeText(e.data.spendId)} on line ${journalSafeText(e.data.lineId)} (${category}): ${journalSafeText(e.data.payee)}`;
+    const category =
+      e.type === 'SpendRecorded'
+        ? (s.spends.get(e.data.spendId)?.category ?? 'other')
+        : (undone?.category ?? 'other');
+    const what = moneyWords(e, category);
+    if (what === null) return null;
+    const postings: Posting[] = [];
+    for (const effect of moneyEffects(e, undone?.split))
+      postings.push(...effectPostings(id, effect, category));
+    if (e.type === 'SpendRecorded') this.spendDates.set(spendKey(id, e.data.spendId), date);
+    if (undone !== undefined) {
+      const spentOn = this.spendDates.get(spendKey(id, undone.spendId));
+      if (spentOn !== undefined && spentOn > date) date = spentOn;
     }
     if (postings.length === 0) return null;
     return {

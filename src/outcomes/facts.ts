@@ -14,6 +14,7 @@
  * `facts-json.ts`.
  */
 import type { LedgerEvent } from '../events/envelope.js';
+import { moneyEffects } from '../events/money-effects.js';
 import {
   RECLAIM_REASONS,
   STREAMS,
@@ -211,6 +212,33 @@ function tally(b: BudgetFacts, date: string, t: Tally, pence = 0n): void {
   addTally(b.tallies, `${date}\t${TALLY_INDEX.get(t)}`, 1, pence);
 }
 
+/** Counts one reclaim of `pence` under `key` (`date \t streamIndex \t reasonIndex`). */
+function addReclaim(b: BudgetFacts, key: string, pence: bigint): void {
+  const x = b.reclaims.get(key);
+  if (x === undefined) b.reclaims.set(key, { count: 1, pence });
+  else {
+    x.count += 1;
+    x.pence += pence;
+  }
+}
+
+/**
+ * Adds what an event does to its streams' sums ({@link moneyEffects}, written once in
+ * src/events/money-effects.ts) to the dated flows the metrics count: agreed funding, reclaims
+ * (a rise of `reclaimed`, with the reclaim's reason), and what reconsideration gave back (a
+ * fall). Spend is kept per spend instead (its reversal may be in another part of the log);
+ * indicative funding and cash paid are not counted.
+ */
+function addMoneyFlows(b: BudgetFacts, e: LedgerEvent, date: string): void {
+  for (const { stream, sum, delta } of moneyEffects(e)) {
+    const at = `${date}\t${STREAM_INDEX.get(stream)}`;
+    if (sum === 'allocated') addPence(b.funding, at, delta.toPence());
+    else if (sum === 'reclaimed' && delta.isPositive() && e.type === 'SurplusReclaimed')
+      addReclaim(b, `${at}\t${REASON_INDEX.get(e.data.reason)}`, delta.toPence());
+    else if (sum === 'reclaimed') addPence(b.returned, at, -delta.toPence());
+  }
+}
+
 /**
  * Folds one event into the facts when it passes the time filter (`occurredAt <= asOf`,
  * `recordedAt <= knownAt`, as for balances). `key` is the budget's key (default its id).
@@ -230,6 +258,7 @@ export function addEventToFacts(
     facts.budgets.set(key, b);
   }
   const date = e.occurredAt.slice(0, 10);
+  addMoneyFlows(b, e, date);
   switch (e.type) {
     case 'BudgetOpened': {
       const d = e.data;
@@ -246,24 +275,6 @@ export function addEventToFacts(
         ...(d.referredAt === undefined ? {} : { referredAt: d.referredAt }),
       };
       b.opened = firstOpened(b.opened, o);
-      return;
-    }
-    case 'FundingAllocated':
-      if (e.data.stage !== 'agreed') return;
-      addPence(b.funding, `${date}\t${STREAM_INDEX.get(e.data.stream)}`, e.data.amount.toPence());
-      return;
-    case 'FundingAdjusted':
-      addPence(b.funding, `${date}\t${STREAM_INDEX.get(e.data.stream)}`, e.data.delta.toPence());
-      return;
-    case 'SurplusReclaimed': {
-      const k = `${date}\t${STREAM_INDEX.get(e.data.stream)}\t${REASON_INDEX.get(e.data.reason)}`;
-      const x = b.reclaims.get(k);
-      const pence = e.data.amount.toPence();
-      if (x === undefined) b.reclaims.set(k, { count: 1, pence });
-      else {
-        x.count += 1;
-        x.pence += pence;
-      }
       return;
     }
     case 'PlanProposed':
@@ -317,13 +328,9 @@ export function addEventToFacts(
     case 'ChangeRequestDeclined':
       insertBySeq(b.declines, { seq: e.seq, id: e.data.changeRequestId, at: e.occurredAt }, crKey);
       return;
-    case 'ReclaimReconsidered': {
-      // What the funder gave back is no longer reclaimed (as in the contract's balances).
-      const pence = e.data.returned.toPence();
-      addPence(b.returned, `${date}\t${STREAM_INDEX.get(e.data.stream)}`, pence);
-      tally(b, date, 'reclaim-reconsidered', pence);
+    case 'ReclaimReconsidered':
+      tally(b, date, 'reclaim-reconsidered', e.data.returned.toPence());
       return;
-    }
     case 'OverspendExplained':
       tally(b, date, 'overspend-explained');
       return;
@@ -338,9 +345,8 @@ export function addEventToFacts(
       return;
     case 'SpendRecorded': {
       const split: [bigint, bigint, bigint, bigint] = [0n, 0n, 0n, 0n];
-      for (const [i, s] of STREAMS.entries()) {
-        const m = e.data.split[s];
-        if (m !== undefined) split[i] = m.toPence();
+      for (const { stream, sum, delta } of moneyEffects(e)) {
+        if (sum === 'spent') split[STREAM_INDEX.get(stream) as number] = delta.toPence();
       }
       facts.latest = maxDate(facts.latest, e.data.spentOn);
       insertBySeq(
@@ -388,8 +394,8 @@ export function addEventToFacts(
       insertBySeq(b.closed, { seq: e.seq, closedOn: e.data.closedOn }, closedKey);
       return;
     default:
-      // Other events (indicative allocations above, contributions assessed, funds paid, direct
-      // payment status, representatives) move no money the metrics count.
+      // Other events (funding and reclaims, counted above by their money effects; contributions
+      // assessed, funds paid, direct payment status, representatives) add no other fact.
       return;
   }
 }
