@@ -1,3 +1,10 @@
+/**
+ * The `data` of every event type of the log contract: one io-ts codec and its type per event
+ * type, each refusing bad input with a message that names the field.
+ *
+ * Longer than 400 lines on purpose: it is the contract's list of event types, one short codec
+ * each; read side by side with docs/events.md, one file is easier to check than many.
+ */
 import * as t from 'io-ts';
 import { Money } from '../money/money.js';
 import {

@@ -1,3 +1,13 @@
+/**
+ * Balances per budget and stream, as the log contract defines them, and of plan lines: from a
+ * budget state (`balancesOf`, `lineBalances`) or streamed from a log by {@link BalancesFold},
+ * the fold behind `ipb balances` that keeps a few sums per stream and each spend's parts, never
+ * the events, and crosses worker threads as JSON.
+ *
+ * Longer than 400 lines on purpose: {@link BalancesFold} is the hot path of `ipb balances`; its
+ * packed sums and spend parts, its partial folds for byte ranges and its JSON form for worker
+ * threads depend on one another's layout, and are measured together (docs/performance.md).
+ */
 import type { PendingEvent } from '../events/envelope.js';
 import { STREAMS, type Split, type Stream } from '../events/primitives.js';
 import { Money } from '../money/money.js';

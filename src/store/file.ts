@@ -10,6 +10,11 @@
  * - One writer: `<log>.lock` (see `lock.ts`) refuses a second process with `store-locked`.
  * - Snapshots live in `<log>.snapshots/`, projection state in `<log>.projections/`: one file
  *   each, replaced atomically (write, fsync, rename, fsync the directory).
+ *
+ * Longer than 400 lines on purpose: opening (recovery, the pending marker, the lock), appending
+ * and the snapshot and projection files share the file handle, the index and the order of
+ * writes and syncs that make them crash-safe; split apart, that order would be spread over
+ * modules that each look correct alone.
  */
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';

@@ -14,6 +14,11 @@
  *
  * Every table is keyed by `budget_id` first, so the tables distribute by `budget_id` on Citus
  * unchanged: see {@link citusDistributionSql} and docs/stores.md.
+ *
+ * Longer than 400 lines on purpose: the schema, the append transaction, the catch-up reader,
+ * snapshots and projection state are one adapter over one set of tables, and the SQL of each
+ * reads the columns and locks the others write; kept together, a change of a table is seen in
+ * every statement that uses it.
  */
 import type { Pool as PgPool } from 'pg';
 import { decodeEvent, type LedgerEvent, type PendingEvent } from '../events/envelope.js';
