@@ -8,19 +8,8 @@
  * (snapshots are keyed by it; test/snapshot-schema.test.ts fails when the shape moves alone).
  */
 import { enableMapSet, freeze, produce, type Draft } from 'immer';
-import {
-  evolveCore,
-  initialCore,
-  thawCore,
-  type BudgetCore,
-  type CoreChangeRequest,
-  type CoreContingency,
-  type CorePlan,
-  type CoreReclaim,
-  type CoreRecords,
-  type CoreSpend,
-  type RecordMakers,
-} from '../events/budget-core.js';
+import { evolveCore, initialCore, thawCore, type RecordMakers } from '../events/budget-core.js';
+import type * as Core from '../events/budget-core.js';
 import type { PendingEvent } from '../events/envelope.js';
 
 export type { DirectPaymentStatus } from '../events/budget-core.js';
@@ -31,28 +20,28 @@ enableMapSet();
 export const DECISION_STATE_VERSION = 1;
 
 /** A plan version as the rules need it. */
-export type DecisionPlan = CorePlan;
+export type DecisionPlan = Core.CorePlan;
 
 /** A recorded spend as the rules need it: its line, option, split and whether it was reversed. */
-export type DecisionSpend = CoreSpend;
+export type DecisionSpend = Core.CoreSpend;
 
 /** A change request: whether it was declined (answers are read from the plans). */
-export type DecisionChangeRequest = CoreChangeRequest;
+export type DecisionChangeRequest = Core.CoreChangeRequest;
 
 /** A reclaim by its notice: what was taken, from which stream, and where reconsideration stands. */
-export type DecisionReclaim = CoreReclaim;
+export type DecisionReclaim = Core.CoreReclaim;
 
 /** A contingency held outside the budget and what of it was returned. */
-export type DecisionContingency = CoreContingency;
+export type DecisionContingency = Core.CoreContingency;
 
 /** What the decider knows about one budget: everything its rules need, nothing more. */
-export type DecisionState = BudgetCore;
+export type DecisionState = Core.BudgetCore;
 
 /** The decision state of a budget before its first event. */
 export const initialDecisionState: DecisionState = freeze(initialCore(), true);
 
 /** The decider keeps the core records as they are. */
-const DECISION_RECORDS: RecordMakers<CoreRecords> = {
+const DECISION_RECORDS: RecordMakers<Core.CoreRecords> = {
   plan: (core) => core,
   spend: (core) => core,
   changeRequest: (core) => core,
