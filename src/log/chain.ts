@@ -342,12 +342,17 @@ class ChainEndSlots {
   }
 }
 
-/** Writes a string of exactly `n` one-byte characters at `at`; false (nothing written) for any other string. */
+/** Writes a string of exactly `n` one-byte characters at `at`; false for any other string (then what was written means nothing). */
 function putChars(into: Uint8Array, at: number, s: unknown, n: number): boolean {
   if (typeof s !== 'string' || s.length !== n) return false;
-  for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0xff) return false;
-  for (let i = 0; i < n; i++) into[at + i] = s.charCodeAt(i);
-  return true;
+  let wide = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    wide |= c;
+    into[at + i] = c;
+  }
+  // a character above 0xff does not fit a byte: the caller keeps the string aside instead
+  return wide <= 0xff;
 }
 
 function getChars(from: Uint8Array, at: number, n: number): string {
