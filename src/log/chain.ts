@@ -155,12 +155,14 @@ export interface LineProblemAt {
 
 /** Characters of a stored hash and of a stored `recordedAt`. */
 const HASH_CHARS = 64;
+/** Bytes of a stored hash (its 64 hex digits, two a byte). */
+const HASH_BYTES = 32;
 const TIME_CHARS = 24;
 
 /**
- * Chain ends kept in flat typed arrays, one slot each: `seq`, line, first line, and the
- * characters of `hash`, `prevHash` and `recordedAt` (64, 64 and 24 one-byte characters, which
- * every line that passed its own checks has). Nothing of a line's parsed object outlives the
+ * Chain ends kept in flat typed arrays, one slot each (112 bytes): `seq`, line, first line,
+ * `hash` and `prevHash` as 32 bytes each (their 64 lowercase hex digits) and the 24 one-byte
+ * characters of `recordedAt`, the forms every line that passed its own checks has. Nothing of a line's parsed object outlives the
  * line: a budget's head is updated in place, so a reader holds no object or string per budget
  * that the garbage collector would copy or promote as the budget's next line comes (which is
  * what lets a reader thread run with a small young generation). A value of any other form (a
@@ -183,8 +185,8 @@ class ChainEndSlots {
     this.seqs = data?.seqs ?? new Float64Array(n);
     this.lines = data?.lines ?? new Float64Array(n);
     this.firstLines = data?.firstLines ?? new Float64Array(n);
-    this.hashes = data?.hashes ?? new Uint8Array(n * HASH_CHARS);
-    this.prevs = data?.prevs ?? new Uint8Array(n * HASH_CHARS);
+    this.hashes = data?.hashes ?? new Uint8Array(n * HASH_BYTES);
+    this.prevs = data?.prevs ?? new Uint8Array(n * HASH_BYTES);
     this.times = data?.times ?? new Uint8Array(n * TIME_CHARS);
     if (data !== undefined && data.odd.length > 0) {
       this.odd = new Map(
@@ -216,9 +218,9 @@ class ChainEndSlots {
     if ((this.odd !== null && this.odd.has(slot)) || (other.odd !== null && other.odd.has(f))) return false;
     const h = this.hashes;
     const p = other.prevs;
-    const ho = slot * HASH_CHARS;
-    const po = f * HASH_CHARS;
-    for (let i = 0; i < HASH_CHARS; i++) if (p[po + i] !== h[ho + i]) return false;
+    const ho = slot * HASH_BYTES;
+    const po = f * HASH_BYTES;
+    for (let i = 0; i < HASH_BYTES; i++) if (p[po + i] !== h[ho + i]) return false;
     const t = this.times;
     const u = other.times;
     const to = slot * TIME_CHARS;
@@ -235,8 +237,8 @@ class ChainEndSlots {
   startsChain(slot: number): boolean {
     if (this.seqs[slot] !== 1 || (this.odd !== null && this.odd.has(slot))) return false;
     const p = this.prevs;
-    const po = slot * HASH_CHARS;
-    for (let i = 0; i < HASH_CHARS; i++) if (p[po + i] !== 48) return false;
+    const po = slot * HASH_BYTES;
+    for (let i = 0; i < HASH_BYTES; i++) if (p[po + i] !== 0) return false;
     return true;
   }
 
@@ -244,8 +246,8 @@ class ChainEndSlots {
   copyFrom(slot: number, other: ChainEndSlots, f: number, lineOffset: number): void {
     this.seqs[slot] = other.seqs[f] as number;
     this.lines[slot] = (other.lines[f] as number) + lineOffset;
-    this.hashes.set(other.hashes.subarray(f * HASH_CHARS, (f + 1) * HASH_CHARS), slot * HASH_CHARS);
-    this.prevs.set(other.prevs.subarray(f * HASH_CHARS, (f + 1) * HASH_CHARS), slot * HASH_CHARS);
+    this.hashes.set(other.hashes.subarray(f * HASH_BYTES, (f + 1) * HASH_BYTES), slot * HASH_BYTES);
+    this.prevs.set(other.prevs.subarray(f * HASH_BYTES, (f + 1) * HASH_BYTES), slot * HASH_BYTES);
     this.times.set(other.times.subarray(f * TIME_CHARS, (f + 1) * TIME_CHARS), slot * TIME_CHARS);
     const odd = other.odd?.get(f);
     if (odd !== undefined) (this.odd ??= new Map()).set(slot, odd);
@@ -269,8 +271,8 @@ class ChainEndSlots {
       this.seqs = grow(this.seqs, (k) => new Float64Array(k), 1);
       this.lines = grow(this.lines, (k) => new Float64Array(k), 1);
       this.firstLines = grow(this.firstLines, (k) => new Float64Array(k), 1);
-      this.hashes = grow(this.hashes, (k) => new Uint8Array(k), HASH_CHARS);
-      this.prevs = grow(this.prevs, (k) => new Uint8Array(k), HASH_CHARS);
+      this.hashes = grow(this.hashes, (k) => new Uint8Array(k), HASH_BYTES);
+      this.prevs = grow(this.prevs, (k) => new Uint8Array(k), HASH_BYTES);
       this.times = grow(this.times, (k) => new Uint8Array(k), TIME_CHARS);
     }
     return this.used++;
@@ -281,8 +283,8 @@ class ChainEndSlots {
     this.seqs[slot] = seq;
     this.lines[slot] = line;
     if (
-      !putChars(this.hashes, slot * HASH_CHARS, hash, HASH_CHARS) ||
-      !putChars(this.prevs, slot * HASH_CHARS, prevHash, HASH_CHARS) ||
+      !putHex(this.hashes, slot * HASH_BYTES, hash) ||
+      !putHex(this.prevs, slot * HASH_BYTES, prevHash) ||
       !putChars(this.times, slot * TIME_CHARS, recordedAt, TIME_CHARS)
     ) {
       (this.odd ??= new Map()).set(slot, { hash, prevHash, recordedAt });
@@ -317,8 +319,12 @@ class ChainEndSlots {
     if (this.odd !== null && this.odd.has(slot)) return false;
     if (prevHash.length !== HASH_CHARS || recordedAt.length !== TIME_CHARS) return false;
     const h = this.hashes;
-    const ho = slot * HASH_CHARS;
-    for (let i = 0; i < HASH_CHARS; i++) if (prevHash.charCodeAt(i) !== h[ho + i]) return false;
+    const ho = slot * HASH_BYTES;
+    for (let i = 0; i < HASH_BYTES; i++) {
+      const hi = HEX_VALUE[prevHash.charCodeAt(2 * i)] as number;
+      const lo = HEX_VALUE[prevHash.charCodeAt(2 * i + 1)] as number;
+      if (hi < 0 || lo < 0 || hi * 16 + lo !== h[ho + i]) return false;
+    }
     const t = this.times;
     const to = slot * TIME_CHARS;
     for (let i = 0; i < TIME_CHARS; i++) {
@@ -334,8 +340,8 @@ class ChainEndSlots {
     const odd = this.odd?.get(slot);
     return {
       seq: this.seqs[slot] as number,
-      prevHash: odd?.prevHash ?? getChars(this.prevs, slot * HASH_CHARS, HASH_CHARS),
-      hash: odd?.hash ?? getChars(this.hashes, slot * HASH_CHARS, HASH_CHARS),
+      prevHash: odd?.prevHash ?? getHex(this.prevs, slot * HASH_BYTES),
+      hash: odd?.hash ?? getHex(this.hashes, slot * HASH_BYTES),
       recordedAt: odd?.recordedAt ?? getChars(this.times, slot * TIME_CHARS, TIME_CHARS),
       line: this.lines[slot] as number,
     };
@@ -353,6 +359,28 @@ function putChars(into: Uint8Array, at: number, s: unknown, n: number): boolean 
   }
   // a character above 0xff does not fit a byte: the caller keeps the string aside instead
   return wide <= 0xff;
+}
+
+/** The value of each lowercase hex digit's UTF-16 code unit, -1 for every other. */
+const HEX_VALUE = new Int8Array(65_536).fill(-1);
+for (let d = 0; d < 16; d++) HEX_VALUE[d.toString(16).charCodeAt(0)] = d;
+
+/** Writes 64 lowercase hex digits as 32 bytes at `at`; false for any other string (then what was written means nothing). */
+function putHex(into: Uint8Array, at: number, s: unknown): boolean {
+  if (typeof s !== 'string' || s.length !== HASH_CHARS) return false;
+  let bad = 0;
+  for (let i = 0; i < HASH_BYTES; i++) {
+    const hi = HEX_VALUE[s.charCodeAt(2 * i)] as number;
+    const lo = HEX_VALUE[s.charCodeAt(2 * i + 1)] as number;
+    bad |= hi | lo;
+    into[at + i] = hi * 16 + lo;
+  }
+  // -1 for a character that is no lowercase hex digit sets the sign bit
+  return bad >= 0;
+}
+
+function getHex(from: Uint8Array, at: number): string {
+  return Buffer.from(from.buffer, from.byteOffset + at, HASH_BYTES).toString('hex');
 }
 
 function getChars(from: Uint8Array, at: number, n: number): string {
