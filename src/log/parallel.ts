@@ -42,7 +42,10 @@ export const READER_YOUNG_GENERATION_MB = 4;
 
 /** How many readers, and how small a range may be. */
 export interface ParallelOptions {
-  /** Readers: this thread and `workers - 1` worker threads (default: the cores available). */
+  /**
+   * Readers (default: the cores available): this thread and `workers - 1` worker threads, or
+   * for {@link foldBalancesParallel} `workers` worker threads while this thread merges.
+   */
   readonly workers?: number;
   /** Smallest byte range worth a reader (default {@link DEFAULT_MIN_RANGE_BYTES}). */
   readonly minRangeBytes?: number;
@@ -306,8 +309,9 @@ export interface ParallelReadSummary {
 
 /**
  * Folds the balances of a log file on every core: each range is folded into a partial
- * {@link BalancesFold} and the folds are merged in file order, exactly (the same as one fold
- * over the whole file). Throws {@link LogReadError} at the first bad line of the file, as
+ * {@link BalancesFold} by a worker thread and the folds are merged in file order by this thread,
+ * exactly (the same as one fold over the whole file), keeping only the spends a later range
+ * reverses. Throws {@link LogReadError} at the first bad line of the file, as
  * `foldLog` does. Null when the file is too small to be worth more than one reader.
  */
 export async function foldBalancesParallel(
