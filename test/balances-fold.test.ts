@@ -60,6 +60,35 @@ function mergedOver(
   return whole;
 }
 
+/**
+ * As `ipb balances` on every core: each part folded apart (the first from the start), sent as
+ * itself or as JSON lines (the last without its spends), merged in order into an empty fold that
+ * keeps only the spends later parts reverse without having seen them.
+ */
+function keptOver(
+  events: readonly PendingEvent[],
+  cuts: readonly number[],
+  filter: TimeFilter,
+  lines: boolean,
+): BalancesFold {
+  const at = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((x, y) => x - y);
+  const bounds = [0, ...at, events.length];
+  const parts = bounds.slice(0, -1).map((b, i) => {
+    const part = events.slice(b, bounds[i + 1]);
+    const f = (i === 0 ? new BalancesFold(filter) : BalancesFold.partial(filter)).addAll(part);
+    return lines ? f.toJsonLines({ last: i + 2 === bounds.length }) : f;
+  });
+  const keepSpends = new Map<string, Set<string>>();
+  for (const p of parts.slice(1)) {
+    for (const [id, spends] of BalancesFold.reversedUnseen(p)) {
+      keepSpends.set(id, new Set([...(keepSpends.get(id) ?? []), ...spends]));
+    }
+  }
+  const whole = new BalancesFold(filter);
+  for (const p of parts) whole.merge(p, { keepSpends });
+  return whole;
+}
+
 describe('BalancesFold', () => {
   it('gives what balances() gives from a full replay, for any history and time filter', () => {
     fc.assert(
@@ -114,6 +143,44 @@ describe('BalancesFold', () => {
       ),
       { numRuns: RUNS },
     );
+  });
+
+  it('property: merging every part into a fold from the start, keeping only the spends later parts reverse unseen, gives the one fold', () => {
+    fc.assert(
+      fc.property(
+        historyArb,
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.nat(),
+        fc.boolean(),
+        (h, cuts, kind, pick, lines) => {
+          const events = h.ledger.events();
+          const filter = filterAt(events, pick, kind);
+          expect(json(keptOver(events, cuts, filter, lines).report())).toBe(
+            json(new BalancesFold(filter).addAll(events).report()),
+          );
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('reversedUnseen names the spends a part reverses before it saw them; keepSpends is refused on a partial fold', () => {
+    const base = {
+      budgetId: 'b-1',
+      schema: 'ipb.event/1',
+      v: 1,
+      actor: { id: 'f', role: 'finance' },
+      occurredAt: '2025-01-01T00:00:00.000Z',
+      recordedAt: '2025-01-01T00:00:00.000Z',
+    };
+    const reversal = (spendId: string) =>
+      ({ ...base, type: 'SpendReversed', data: { spendId, reason: 'wrong' } }) as unknown as PendingEvent;
+    const part = BalancesFold.partial().addAll([reversal('s-9'), reversal('s-9'), reversal('s-3')]);
+    expect([...(BalancesFold.reversedUnseen(part).get('b-1') ?? [])]).toEqual(['s-9', 's-3']);
+    expect([...(BalancesFold.reversedUnseen(part.toJsonLines()).get('b-1') ?? [])]).toEqual(['s-9', 's-3']);
+    expect(BalancesFold.reversedUnseen(new BalancesFold().addAll([reversal('s-1')])).size).toBe(0);
+    expect(() => BalancesFold.partial().merge(part, { keepSpends: new Map() })).toThrow(/keepSpends/);
   });
 
   it('agrees with the replay on reversals of nothing, twice-reversed spends and reused spend ids', () => {
@@ -178,6 +245,11 @@ describe('BalancesFold', () => {
       for (let b = a; b <= events.length; b++) {
         for (const via of [false, true, 'lines', 'last'] as const) {
           expect(json(mergedOver(events, [a, b], {}, via).report()), `cuts ${a}, ${b} (${via})`).toBe(
+            json(report),
+          );
+        }
+        for (const lines of [false, true]) {
+          expect(json(keptOver(events, [a, b], {}, lines).report()), `cuts ${a}, ${b} (kept)`).toBe(
             json(report),
           );
         }
@@ -255,6 +327,7 @@ describe('BalancesFold', () => {
       for (const via of [false, true, 'lines', 'last'] as const) {
         expect(json(mergedOver(events, [a], {}, via).report()), `cut ${a} (${via})`).toBe(json(report));
       }
+      expect(json(keptOver(events, [a], {}, true).report()), `cut ${a} (kept)`).toBe(json(report));
     }
   });
 });

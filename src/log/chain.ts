@@ -37,18 +37,34 @@ export interface ChainBreak {
   readonly next?: ChainEnd;
 }
 
-/** The chain facts of one range. */
+/**
+ * The chain facts of one range: per budget its first and last event in the range, kept in flat
+ * typed arrays ({@link ChainEndsData}; budget `i` of `ids` has its first event in slot `2i` and
+ * its last in slot `2i + 1`), and the breaks between events inside the range. No object or
+ * string per budget but its id: a worker sends it to the main thread as a few array buffers.
+ */
 export interface RangeChain {
-  /** Per budget: its first and last event in the range. */
-  readonly budgets: Map<string, { first: ChainEnd; last: ChainEnd }>;
+  /** Budget ids, in the order first seen in the range. */
+  readonly ids: readonly string[];
+  readonly ends: ChainEndsData;
   /** Breaks between events inside the range. */
   readonly breaks: ChainBreak[];
 }
 
-/** JSON form of {@link RangeChain} (for worker messages). */
-export interface RangeChainJson {
-  readonly budgets: ReadonlyArray<readonly [string, ChainEnd, ChainEnd]>;
-  readonly breaks: readonly ChainBreak[];
+/** JSON form of {@link RangeChain} (for worker messages: its typed arrays are cloned or transferred as they are). */
+export type RangeChainJson = RangeChain;
+
+/** The arrays of a {@link ChainEndSlots} (see there), as sent between threads. */
+export interface ChainEndsData {
+  readonly used: number;
+  readonly seqs: Float64Array;
+  readonly lines: Float64Array;
+  readonly firstLines: Float64Array;
+  readonly hashes: Uint8Array;
+  readonly prevs: Uint8Array;
+  readonly times: Uint8Array;
+  /** Slots whose strings are not of the usual form, with the strings. */
+  readonly odd: ReadonlyArray<readonly [number, string, string, string]>;
 }
 
 /** The first 12 hex digits of a hash and an ellipsis, as messages show hashes. */
@@ -137,15 +153,250 @@ export interface LineProblemAt {
   readonly reason: string;
 }
 
+/** Characters of a stored hash and of a stored `recordedAt`. */
+const HASH_CHARS = 64;
+/** Bytes of a stored hash (its 64 hex digits, two a byte). */
+const HASH_BYTES = 32;
+const TIME_CHARS = 24;
+
+/**
+ * Chain ends kept in flat typed arrays, one slot each (112 bytes): `seq`, line, first line,
+ * `hash` and `prevHash` as 32 bytes each (their 64 lowercase hex digits) and the 24 one-byte
+ * characters of `recordedAt`, the forms every line that passed its own checks has. Nothing of a line's parsed object outlives the
+ * line: a budget's head is updated in place, so a reader holds no object or string per budget
+ * that the garbage collector would copy or promote as the budget's next line comes (which is
+ * what lets a reader thread run with a small young generation). A value of any other form (a
+ * line checked without the contract, in a test) is kept as it is in a side map: the answers are
+ * the same either way.
+ */
+class ChainEndSlots {
+  private seqs: Float64Array;
+  private lines: Float64Array;
+  private firstLines: Float64Array;
+  private hashes: Uint8Array;
+  private prevs: Uint8Array;
+  private times: Uint8Array;
+  private odd: Map<number, { hash: string; prevHash: string; recordedAt: string }> | null = null;
+  private used: number;
+
+  constructor(data?: ChainEndsData) {
+    const n = 1024;
+    this.used = data?.used ?? 0;
+    this.seqs = data?.seqs ?? new Float64Array(n);
+    this.lines = data?.lines ?? new Float64Array(n);
+    this.firstLines = data?.firstLines ?? new Float64Array(n);
+    this.hashes = data?.hashes ?? new Uint8Array(n * HASH_BYTES);
+    this.prevs = data?.prevs ?? new Uint8Array(n * HASH_BYTES);
+    this.times = data?.times ?? new Uint8Array(n * TIME_CHARS);
+    if (data !== undefined && data.odd.length > 0) {
+      this.odd = new Map(
+        data.odd.map(([slot, hash, prevHash, recordedAt]) => [slot, { hash, prevHash, recordedAt }]),
+      );
+    }
+  }
+
+  /** The arrays (not copies: this object must not be changed afterwards). */
+  data(): ChainEndsData {
+    return {
+      used: this.used,
+      seqs: this.seqs,
+      lines: this.lines,
+      firstLines: this.firstLines,
+      hashes: this.hashes,
+      prevs: this.prevs,
+      times: this.times,
+      odd: [...(this.odd ?? [])].map(([slot, o]) => [slot, o.hash, o.prevHash, o.recordedAt] as const),
+    };
+  }
+
+  /**
+   * True when the end in slot `f` of `other` certainly links after the end in `slot` here (see
+   * {@link ChainEndSlots.linksAfter}); false means "ask {@link linkProblem}".
+   */
+  linksAfterSlot(slot: number, other: ChainEndSlots, f: number): boolean {
+    if ((other.seqs[f] as number) !== (this.seqs[slot] as number) + 1) return false;
+    if ((this.odd !== null && this.odd.has(slot)) || (other.odd !== null && other.odd.has(f))) return false;
+    const h = this.hashes;
+    const p = other.prevs;
+    const ho = slot * HASH_BYTES;
+    const po = f * HASH_BYTES;
+    for (let i = 0; i < HASH_BYTES; i++) if (p[po + i] !== h[ho + i]) return false;
+    const t = this.times;
+    const u = other.times;
+    const to = slot * TIME_CHARS;
+    const uo = f * TIME_CHARS;
+    for (let i = 0; i < TIME_CHARS; i++) {
+      const c = u[uo + i] as number;
+      const d = t[to + i] as number;
+      if (c !== d) return c > d;
+    }
+    return true;
+  }
+
+  /** True when the end in `slot` certainly starts a chain (`seq` 1 after the genesis hash); false: ask {@link startProblem}. */
+  startsChain(slot: number): boolean {
+    if (this.seqs[slot] !== 1 || (this.odd !== null && this.odd.has(slot))) return false;
+    const p = this.prevs;
+    const po = slot * HASH_BYTES;
+    for (let i = 0; i < HASH_BYTES; i++) if (p[po + i] !== 0) return false;
+    return true;
+  }
+
+  /** Copies slot `f` of `other` into `slot` here, its line moved by `lineOffset`. */
+  copyFrom(slot: number, other: ChainEndSlots, f: number, lineOffset: number): void {
+    this.seqs[slot] = other.seqs[f] as number;
+    this.lines[slot] = (other.lines[f] as number) + lineOffset;
+    this.hashes.set(other.hashes.subarray(f * HASH_BYTES, (f + 1) * HASH_BYTES), slot * HASH_BYTES);
+    this.prevs.set(other.prevs.subarray(f * HASH_BYTES, (f + 1) * HASH_BYTES), slot * HASH_BYTES);
+    this.times.set(other.times.subarray(f * TIME_CHARS, (f + 1) * TIME_CHARS), slot * TIME_CHARS);
+    const odd = other.odd?.get(f);
+    if (odd !== undefined) (this.odd ??= new Map()).set(slot, odd);
+    else this.odd?.delete(slot);
+  }
+
+  /** Slots in use. */
+  get size(): number {
+    return this.used;
+  }
+
+  /** A new slot (its contents set by {@link ChainEndSlots.set}). */
+  allocate(): number {
+    if (this.used === this.seqs.length) {
+      const n = this.used * 2;
+      const grow = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T, per: number): T => {
+        const b = make(n * per);
+        b.set(a);
+        return b;
+      };
+      this.seqs = grow(this.seqs, (k) => new Float64Array(k), 1);
+      this.lines = grow(this.lines, (k) => new Float64Array(k), 1);
+      this.firstLines = grow(this.firstLines, (k) => new Float64Array(k), 1);
+      this.hashes = grow(this.hashes, (k) => new Uint8Array(k), HASH_BYTES);
+      this.prevs = grow(this.prevs, (k) => new Uint8Array(k), HASH_BYTES);
+      this.times = grow(this.times, (k) => new Uint8Array(k), TIME_CHARS);
+    }
+    return this.used++;
+  }
+
+  /** Sets a slot from a line's chain fields. */
+  set(slot: number, seq: number, prevHash: string, hash: string, recordedAt: string, line: number): void {
+    this.seqs[slot] = seq;
+    this.lines[slot] = line;
+    if (
+      !putHex(this.hashes, slot * HASH_BYTES, hash) ||
+      !putHex(this.prevs, slot * HASH_BYTES, prevHash) ||
+      !putChars(this.times, slot * TIME_CHARS, recordedAt, TIME_CHARS)
+    ) {
+      (this.odd ??= new Map()).set(slot, { hash, prevHash, recordedAt });
+    } else {
+      this.odd?.delete(slot);
+    }
+  }
+
+  setFirstLine(slot: number, line: number): void {
+    this.firstLines[slot] = line;
+  }
+
+  seq(slot: number): number {
+    return this.seqs[slot] as number;
+  }
+
+  line(slot: number): number {
+    return this.lines[slot] as number;
+  }
+
+  firstLine(slot: number): number {
+    return this.firstLines[slot] as number;
+  }
+
+  /**
+   * True when a line with these fields certainly links after the end in `slot` (`seq` one more,
+   * `prevHash` its `hash`, `recordedAt` not earlier): {@link linkProblem} would say nothing.
+   * False means "ask {@link linkProblem}" (which names the problem, if there is one).
+   */
+  linksAfter(slot: number, seq: number, prevHash: string, recordedAt: string): boolean {
+    if (seq !== (this.seqs[slot] as number) + 1) return false;
+    if (this.odd !== null && this.odd.has(slot)) return false;
+    if (prevHash.length !== HASH_CHARS || recordedAt.length !== TIME_CHARS) return false;
+    const h = this.hashes;
+    const ho = slot * HASH_BYTES;
+    for (let i = 0; i < HASH_BYTES; i++) {
+      const hi = HEX_VALUE[prevHash.charCodeAt(2 * i)] as number;
+      const lo = HEX_VALUE[prevHash.charCodeAt(2 * i + 1)] as number;
+      if (hi < 0 || lo < 0 || hi * 16 + lo !== h[ho + i]) return false;
+    }
+    const t = this.times;
+    const to = slot * TIME_CHARS;
+    for (let i = 0; i < TIME_CHARS; i++) {
+      const c = recordedAt.charCodeAt(i);
+      const d = t[to + i] as number;
+      if (c !== d) return c > d;
+    }
+    return true;
+  }
+
+  /** The chain end in a slot, as an object (for messages and the range's result). */
+  end(slot: number): ChainEnd {
+    const odd = this.odd?.get(slot);
+    return {
+      seq: this.seqs[slot] as number,
+      prevHash: odd?.prevHash ?? getHex(this.prevs, slot * HASH_BYTES),
+      hash: odd?.hash ?? getHex(this.hashes, slot * HASH_BYTES),
+      recordedAt: odd?.recordedAt ?? getChars(this.times, slot * TIME_CHARS, TIME_CHARS),
+      line: this.lines[slot] as number,
+    };
+  }
+}
+
+/** Writes a string of exactly `n` one-byte characters at `at`; false for any other string (then what was written means nothing). */
+function putChars(into: Uint8Array, at: number, s: unknown, n: number): boolean {
+  if (typeof s !== 'string' || s.length !== n) return false;
+  let wide = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    wide |= c;
+    into[at + i] = c;
+  }
+  // a character above 0xff does not fit a byte: the caller keeps the string aside instead
+  return wide <= 0xff;
+}
+
+/** The value of each lowercase hex digit's UTF-16 code unit, -1 for every other. */
+const HEX_VALUE = new Int8Array(65_536).fill(-1);
+for (let d = 0; d < 16; d++) HEX_VALUE[d.toString(16).charCodeAt(0)] = d;
+
+/** Writes 64 lowercase hex digits as 32 bytes at `at`; false for any other string (then what was written means nothing). */
+function putHex(into: Uint8Array, at: number, s: unknown): boolean {
+  if (typeof s !== 'string' || s.length !== HASH_CHARS) return false;
+  let bad = 0;
+  for (let i = 0; i < HASH_BYTES; i++) {
+    const hi = HEX_VALUE[s.charCodeAt(2 * i)] as number;
+    const lo = HEX_VALUE[s.charCodeAt(2 * i + 1)] as number;
+    bad |= hi | lo;
+    into[at + i] = hi * 16 + lo;
+  }
+  // -1 for a character that is no lowercase hex digit sets the sign bit
+  return bad >= 0;
+}
+
+function getHex(from: Uint8Array, at: number): string {
+  return Buffer.from(from.buffer, from.byteOffset + at, HASH_BYTES).toString('hex');
+}
+
+function getChars(from: Uint8Array, at: number, n: number): string {
+  return String.fromCharCode(...from.subarray(at, at + n));
+}
+
 /**
  * Checks each budget's chain line after line, one reader over a whole file: the recomputed
  * `hash` (unless `hashes` is false), then the link to the budget's previous event
- * ({@link startProblem}, {@link linkProblem}). Holds one small entry per budget, never the events.
+ * ({@link startProblem}, {@link linkProblem}). Holds one small slot per budget, never the events.
  */
 export class ChainChecker {
-  // One entry per budget, updated in place line after line (a new object per line would live
-  // until the budget's next line and then be garbage in the old generation).
-  private readonly heads = new Map<string, { -readonly [K in keyof ChainHead]: ChainHead[K] }>();
+  // One slot per budget in flat arrays, updated in place line after line (nothing of a line
+  // outlives it: see ChainEndSlots).
+  private readonly slots = new ChainEndSlots();
+  private readonly ids = new Map<string, number>();
 
   constructor(private readonly hashes = true) {}
 
@@ -155,85 +406,131 @@ export class ChainChecker {
    */
   check(line: number, raw: RawLine, text?: string): LineProblemAt | null {
     const budgetId = raw['budgetId'] as string;
-    const end = chainEndOf(raw, line);
-    const at = (reason: string): LineProblemAt => ({ line, budgetId, seq: end.seq, reason });
+    const seq = raw['seq'] as number;
+    const prevHash = raw['prevHash'] as string;
+    const recordedAt = raw['recordedAt'] as string;
     if (this.hashes) {
       const bad = hashProblem(raw, text);
-      if (bad !== null) return at(bad);
+      if (bad !== null) return { line, budgetId, seq, reason: bad };
     }
-    const head = this.heads.get(budgetId);
+    const slot = this.ids.get(budgetId);
+    if (slot !== undefined && this.slots.linksAfter(slot, seq, prevHash, recordedAt)) {
+      this.slots.set(slot, seq, prevHash, raw['hash'] as string, recordedAt, line);
+      return null;
+    }
+    const end = chainEndOf(raw, line);
     const reason =
-      head === undefined ? startProblem(budgetId, end) : linkProblem(budgetId, head, head.line, end);
-    if (reason !== null) return at(reason);
-    if (head === undefined) {
-      this.heads.set(budgetId, {
-        seq: end.seq,
-        hash: end.hash,
-        recordedAt: end.recordedAt,
-        line,
-        firstLine: line,
-      });
-    } else {
-      head.seq = end.seq;
-      head.hash = end.hash;
-      head.recordedAt = end.recordedAt;
-      head.line = line;
+      slot === undefined
+        ? startProblem(budgetId, end)
+        : linkProblem(budgetId, this.slots.end(slot), this.slots.line(slot), end);
+    if (reason !== null) return { line, budgetId, seq, reason };
+    const at = slot ?? this.slots.allocate();
+    if (slot === undefined) {
+      this.ids.set(budgetId, at);
+      this.slots.setFirstLine(at, line);
     }
+    this.slots.set(at, seq, prevHash, end.hash, recordedAt, line);
     return null;
   }
 
-  /** The chain head of every budget seen so far. */
+  /** Budgets seen so far. */
+  get size(): number {
+    return this.ids.size;
+  }
+
+  /** The chain head of every budget seen so far (made on each call: call it at the end). */
   budgets(): ReadonlyMap<string, ChainHead> {
-    return this.heads;
+    const out = new Map<string, ChainHead>();
+    for (const [id, slot] of this.ids) {
+      const e = this.slots.end(slot);
+      out.set(id, {
+        seq: e.seq,
+        hash: e.hash,
+        recordedAt: e.recordedAt,
+        line: e.line,
+        firstLine: this.slots.firstLine(slot),
+      });
+    }
+    return out;
   }
 }
 
 /** Collects the chain facts of one range, event by event in line order. */
 export class RangeChainBuilder {
-  private readonly chain: RangeChain = { budgets: new Map(), breaks: [] };
+  // Per budget two slots: its first event in the range, then its last (updated in place).
+  private readonly slots = new ChainEndSlots();
+  private readonly ids = new Map<string, number>();
+  private readonly breaks: ChainBreak[] = [];
 
   /** Adds an event (already checked on its own); returns the break it makes inside the range, if any. */
   add(budgetId: string, end: ChainEnd): ChainBreak | null {
-    const x = this.chain.budgets.get(budgetId);
-    if (x === undefined) {
-      // `last` is a copy of its own, updated in place from then on (no new object per line)
-      this.chain.budgets.set(budgetId, { first: end, last: { ...end } });
+    return this.addFields(budgetId, end.seq, end.prevHash, end.hash, end.recordedAt, end.line);
+  }
+
+  /** {@link RangeChainBuilder.add} with a decoded line's own fields (no object made for a line that links). */
+  addLine(budgetId: string, raw: RawLine, line: number): ChainBreak | null {
+    return this.addFields(
+      budgetId,
+      raw['seq'] as number,
+      raw['prevHash'] as string,
+      raw['hash'] as string,
+      raw['recordedAt'] as string,
+      line,
+    );
+  }
+
+  private addFields(
+    budgetId: string,
+    seq: number,
+    prevHash: string,
+    hash: string,
+    recordedAt: string,
+    line: number,
+  ): ChainBreak | null {
+    const first = this.ids.get(budgetId);
+    if (first === undefined) {
+      const at = this.slots.allocate();
+      this.slots.allocate();
+      this.ids.set(budgetId, at);
+      this.slots.set(at, seq, prevHash, hash, recordedAt, line);
+      this.slots.set(at + 1, seq, prevHash, hash, recordedAt, line);
       return null;
     }
-    const last = x.last as { -readonly [K in keyof ChainEnd]: ChainEnd[K] };
-    const reason = linkProblem(budgetId, last, last.line, end);
-    const prev = reason === null ? null : { ...last };
-    last.seq = end.seq;
-    last.prevHash = end.prevHash;
-    last.hash = end.hash;
-    last.recordedAt = end.recordedAt;
-    last.line = end.line;
-    if (prev === null || reason === null) return null;
-    const b = { line: end.line, budgetId, seq: end.seq, reason, prev, next: end };
-    this.chain.breaks.push(b);
+    const last = first + 1;
+    if (this.slots.linksAfter(last, seq, prevHash, recordedAt)) {
+      this.slots.set(last, seq, prevHash, hash, recordedAt, line);
+      return null;
+    }
+    const prev = this.slots.end(last);
+    const next: ChainEnd = { seq, prevHash, hash, recordedAt, line };
+    const reason = linkProblem(budgetId, prev, prev.line, next);
+    this.slots.set(last, seq, prevHash, hash, recordedAt, line);
+    if (reason === null) return null;
+    const b = { line, budgetId, seq, reason, prev, next };
+    this.breaks.push(b);
     return b;
   }
 
-  /** The chain facts so far. */
+  /** The chain facts so far (call it at the end: the builder must not be added to afterwards). */
   result(): RangeChain {
-    return this.chain;
+    return { ids: [...this.ids.keys()], ends: this.slots.data(), breaks: this.breaks };
   }
 }
 
-/** The JSON form of a range's chain facts. */
+/** The JSON form of a range's chain facts (the same object: its typed arrays travel as they are). */
 export function chainToJson(c: RangeChain): RangeChainJson {
-  return {
-    budgets: [...c.budgets.entries()].map(([id, x]) => [id, x.first, x.last] as const),
-    breaks: c.breaks,
-  };
+  return c;
+}
+
+/** The array buffers of a range's chain facts, for a transfer list (they are left unusable in the sender). */
+export function chainBuffers(c: RangeChain): ArrayBuffer[] {
+  const e = c.ends;
+  return [e.seqs, e.lines, e.firstLines, e.hashes, e.prevs, e.times].map((a) => a.buffer as ArrayBuffer);
 }
 
 /** Rebuilds a range's chain facts from {@link chainToJson}. */
 export function chainFromJson(j: RangeChainJson): RangeChain {
-  return {
-    budgets: new Map(j.budgets.map(([id, first, last]) => [id, { first, last }])),
-    breaks: [...j.breaks],
-  };
+  return { ids: j.ids, ends: j.ends, breaks: [...j.breaks] };
 }
 
 /** A break found when joining ranges: its range, line inside the range and line in the file. */
@@ -260,10 +557,9 @@ export interface FileChain {
  */
 export function joinChains(ranges: ReadonlyArray<{ chain: RangeChain; lineOffset: number }>): FileChain {
   const breaks: JoinedBreak[] = [];
-  const heads = new Map<
-    string,
-    { seq: number; hash: string; line: number; firstLine: number; end: ChainEnd }
-  >();
+  // Each budget's last event so far (its line in the file) and first line: one slot per budget.
+  const heads = new ChainEndSlots();
+  const headOf = new Map<string, number>();
   for (const [range, { chain, lineOffset }] of ranges.entries()) {
     const at = (b: ChainBreak): JoinedBreak => ({
       line: b.line + lineOffset,
@@ -278,26 +574,42 @@ export function joinChains(ranges: ReadonlyArray<{ chain: RangeChain; lineOffset
       rangeLine: b.line,
     });
     for (const b of chain.breaks) breaks.push(at(b));
-    for (const [id, { first, last }] of chain.budgets) {
-      const firstG = { ...first, line: first.line + lineOffset };
-      const lastG = { ...last, line: last.line + lineOffset };
-      const h = heads.get(id);
-      const reason = h === undefined ? startProblem(id, firstG) : linkProblem(id, h.end, h.line, firstG);
-      if (reason !== null) breaks.push(at({ line: first.line, budgetId: id, seq: first.seq, reason }));
-      heads.set(id, {
-        seq: lastG.seq,
-        hash: lastG.hash,
-        line: lastG.line,
-        firstLine: h?.firstLine ?? firstG.line,
-        end: lastG,
-      });
+    const ends = new ChainEndSlots(chain.ends);
+    for (let i = 0; i < chain.ids.length; i++) {
+      const id = chain.ids[i] as string;
+      const f = 2 * i;
+      const h = headOf.get(id);
+      const fits = h === undefined ? ends.startsChain(f) : heads.linksAfterSlot(h, ends, f);
+      if (!fits) {
+        const first = ends.end(f);
+        const firstG = { ...first, line: first.line + lineOffset };
+        const reason =
+          h === undefined ? startProblem(id, firstG) : linkProblem(id, heads.end(h), heads.line(h), firstG);
+        if (reason !== null) breaks.push(at({ line: first.line, budgetId: id, seq: first.seq, reason }));
+      }
+      let slot = h;
+      if (slot === undefined) {
+        slot = heads.allocate();
+        headOf.set(id, slot);
+        heads.setFirstLine(slot, ends.line(f) + lineOffset);
+      }
+      heads.copyFrom(slot, ends, f + 1, lineOffset);
     }
   }
   breaks.sort((a, b) => a.range - b.range || a.rangeLine - b.rangeLine);
+  // Each budget's head as an object only when asked for (the manifest check): a fold needs none.
+  let headsMap: Map<string, { seq: number; hash: string; line: number; firstLine: number }> | null = null;
   return {
     breaks,
-    heads: new Map(
-      [...heads].map(([id, h]) => [id, { seq: h.seq, hash: h.hash, line: h.line, firstLine: h.firstLine }]),
-    ),
+    get heads() {
+      if (headsMap === null) {
+        headsMap = new Map();
+        for (const [id, slot] of headOf) {
+          const e = heads.end(slot);
+          headsMap.set(id, { seq: e.seq, hash: e.hash, line: e.line, firstLine: heads.firstLine(slot) });
+        }
+      }
+      return headsMap;
+    },
   };
 }

@@ -4,16 +4,17 @@
  * readers ({@link ./parallel.ts}) and by `ipb outcomes`.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /**
  * Starts a worker running the module at `url` (a built `.js` file); when the library runs from
  * its TypeScript source (tests, `tsx`), a small bootstrap registers tsx in the worker first.
  */
-export function startWorker(url: URL): Worker {
-  if (!url.href.endsWith('.ts')) return new Worker(url);
+export function startWorker(url: URL, resourceLimits?: ResourceLimits): Worker {
+  const limits = resourceLimits === undefined ? {} : { resourceLimits };
+  if (!url.href.endsWith('.ts')) return new Worker(url, limits);
   const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(code, { eval: true });
+  return new Worker(code, { eval: true, ...limits });
 }
 
 /** The URL of a sibling module of `self` (an `import.meta.url`), `.ts` or `.js` as `self` is. */
@@ -46,6 +47,8 @@ export interface PoolOptions<T, R, J> {
   readonly fromJson: (json: J) => R;
   /** Whether this thread takes tasks too (default true). */
   readonly hereReads?: boolean;
+  /** Limits of each worker's V8 heap (e.g. a small young generation). */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 /**
@@ -93,7 +96,7 @@ export async function runPool<T, R, J>(
       send();
     });
   try {
-    for (let k = 0; k < threads; k++) pool.push(startWorker(options.worker));
+    for (let k = 0; k < threads; k++) pool.push(startWorker(options.worker, options.resourceLimits));
     await Promise.all([...(hereReads ? [here()] : []), ...pool.map(there)]);
   } catch (e) {
     failed = true;

@@ -13,7 +13,6 @@
 import { open } from 'node:fs/promises';
 import {
   RangeChainBuilder,
-  chainEndOf,
   chainFromJson,
   chainToJson,
   hashProblem,
@@ -163,7 +162,7 @@ export async function checkRange(
         return;
       }
     }
-    const brk = chain.add(budgetId, chainEndOf(raw, rec.line));
+    const brk = chain.addLine(budgetId, raw, rec.line);
     if (brk !== null && !skipBad) {
       stop = true;
       return;

@@ -13,6 +13,7 @@ import {
   type RangeJobResultJson,
 } from './parallel.js';
 import type { FromWorker } from './pool.js';
+import { chainBuffers } from './chain.js';
 
 const port = parentPort;
 if (port === null) throw new Error('log worker: run me as a worker thread');
@@ -28,10 +29,12 @@ port.on('message', (m: RangeJobMessage) => {
   })
     .then((r) => {
       port.postMessage({ kind: 'progress', bytes: r.check.bytes } satisfies FromWorker<RangeJobResultJson>);
-      port.postMessage({
-        kind: 'done',
-        result: rangeJobResultToJson(r, m.job),
-      } satisfies FromWorker<RangeJobResultJson>);
+      const result = rangeJobResultToJson(r, m.job);
+      // the chain facts' arrays are moved, not copied (this thread is done with them)
+      port.postMessage(
+        { kind: 'done', result } satisfies FromWorker<RangeJobResultJson>,
+        chainBuffers(r.check.chain),
+      );
     })
     .catch((e: unknown) => {
       port.postMessage({

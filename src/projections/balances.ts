@@ -267,6 +267,22 @@ export interface BalancesFoldJsonOptions {
   readonly last?: boolean;
 }
 
+/** Options of {@link BalancesFold.merge}. */
+export interface BalancesFoldMergeOptions {
+  /** Keep only these spends of the merged fold, per budget (see {@link BalancesFold.merge}). */
+  readonly keepSpends?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** Calls `f` with each line of {@link BalancesFold.toJsonLines}, parsed one at a time. */
+function eachJsonLine(text: string, f: (j: BudgetMoneyJson) => void): void {
+  for (let at = 0; at < text.length;) {
+    const end = text.indexOf('\n', at);
+    const stop = end === -1 ? text.length : end;
+    f(JSON.parse(text.slice(at, stop)) as BudgetMoneyJson);
+    at = stop + 1;
+  }
+}
+
 /** The slot of one sum (`ALLOCATED`...) of a stream (its position in {@link STREAMS}), or -1 for no stream. */
 const slotOf = (b: BudgetMoney, stream: number, sum: number): number =>
   stream < 0 ? -1 : b.at + stream * 4 + sum;
@@ -401,25 +417,51 @@ export class BalancesFold {
    * its {@link BalancesFold.toJson} or its {@link BalancesFold.toJsonLines}): its sums are added,
    * its reversals of spends it had not seen are applied to the spends folded so far, its spends
    * kept. Exact: merging the parts of a log in order gives the fold of the whole log.
+   *
+   * `options.keepSpends`: keep only the spends of `next` that these ids name, per budget (what
+   * the parts still to merge reverse without having seen them: {@link BalancesFold.reversedUnseen});
+   * the others cannot change a balance any more. Only for a fold that is not itself partial.
    */
-  merge(next: BalancesFold | readonly BudgetMoneyJson[] | string): this {
+  merge(
+    next: BalancesFold | readonly BudgetMoneyJson[] | string,
+    options: BalancesFoldMergeOptions = {},
+  ): this {
+    const keep = options.keepSpends;
+    if (keep !== undefined && this.partialFold) {
+      throw new Error('BalancesFold.merge: keepSpends is only for a fold of a log from its start');
+    }
     if (next instanceof BalancesFold) {
-      for (const j of next.budgetsJson({})) this.mergeBudget(j);
+      for (const j of next.budgetsJson({})) this.mergeBudget(j, keep);
     } else if (typeof next === 'string') {
-      // one budget a line, parsed one at a time
-      for (let at = 0; at < next.length;) {
-        const end = next.indexOf('\n', at);
-        const stop = end === -1 ? next.length : end;
-        this.mergeBudget(JSON.parse(next.slice(at, stop)) as BudgetMoneyJson);
-        at = stop + 1;
-      }
+      eachJsonLine(next, (j) => this.mergeBudget(j, keep));
     } else {
-      for (const j of next) this.mergeBudget(j);
+      for (const j of next) this.mergeBudget(j, keep);
     }
     return this;
   }
 
-  private mergeBudget(j: BudgetMoneyJson): void {
+  /**
+   * The spends a partial fold reverses without having seen them (they are in an earlier part of
+   * the log), per budget: given a fold, its JSON or its JSON lines.
+   */
+  static reversedUnseen(part: BalancesFold | readonly BudgetMoneyJson[] | string): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    const take = (j: BudgetMoneyJson): void => {
+      const [id, , , , pending] = j;
+      if (pending.length === 0) return;
+      let ids = out.get(id);
+      if (ids === undefined) out.set(id, (ids = new Set()));
+      for (const spendId of pending) ids.add(spendId);
+    };
+    if (part instanceof BalancesFold) {
+      for (const [id, b] of part.budgets)
+        if (b.pending !== undefined) take([id, null, [], [], b.pending, []]);
+    } else if (typeof part === 'string') eachJsonLine(part, take);
+    else for (const j of part) take(j);
+    return out;
+  }
+
+  private mergeBudget(j: BudgetMoneyJson, keep?: ReadonlyMap<string, ReadonlySet<string>>): void {
     const [id, streams, sums, spends, pending, gone] = j;
     const b = this.budget(id);
     if (streams !== null) b.streams = streams;
@@ -445,8 +487,16 @@ export class BalancesFold {
       this.plus(b, i, SPENT, BigInt(spent));
       this.plus(b, i, RECLAIMED, BigInt(reclaimed));
     }
+    const wanted = keep === undefined ? undefined : (keep.get(id) ?? null);
     for (let i = 0; i + 1 < spends.length; i += 2) {
-      b.spends.set(spends[i] as string, spends[i + 1] as PackedParts);
+      const spendId = spends[i] as string;
+      if (wanted === undefined || (wanted !== null && wanted.has(spendId))) {
+        b.spends.set(spendId, spends[i + 1] as PackedParts);
+      } else {
+        // no later part reverses it: it can change no balance any more (an earlier spend of the
+        // same id, if any, is replaced by it, as the merge would)
+        b.spends.delete(spendId);
+      }
     }
   }
 
