@@ -21,6 +21,7 @@ import {
   EMPTY_HEAD,
   checkBatch,
   fromVersionOf,
+  hashMatches,
   headAfter,
   limitOf,
   sealBatch,
@@ -226,6 +227,8 @@ const CHECKPOINT_RE = /^([0-9]{1,20}):([0-9]{1,19})$/;
 
 /** The PostgreSQL event store. Create it with {@link PostgresEventStore.connect}, then run {@link migrate} once. */
 export class PostgresEventStore implements Store {
+  /** `append` honours `AppendOptions.expectedHash`. */
+  readonly checksExpectedHash = true;
   private closed = false;
   private readonly s: string;
   /**
@@ -376,8 +379,9 @@ export class PostgresEventStore implements Store {
     this.ensureOpen();
     const commandId = checkBatch(budgetId, events);
     const fingerprint = options.fingerprint ?? null;
+    const expectedHash = options.expectedHash;
     for (let attempt = 1; ; attempt++) {
-      const r = await this.tryAppend(budgetId, commandId, events, expected, fingerprint);
+      const r = await this.tryAppend(budgetId, commandId, events, expected, fingerprint, expectedHash);
       if (r !== 'retry') return r;
       if (attempt >= 100) {
         throw new StoreError(
@@ -395,6 +399,7 @@ export class PostgresEventStore implements Store {
     events: readonly PendingEvent[],
     expected: ExpectedVersion,
     fingerprint: string | null,
+    expectedHash: string | undefined,
   ): Promise<AppendResult | 'retry'> {
     const what = `append to budget ${budgetId}`;
     const { c, release } = await this.checkout(what);
@@ -403,13 +408,21 @@ export class PostgresEventStore implements Store {
     try {
       // one statement is its own commit: a connection lost while it runs leaves the outcome unknown
       phase = 'commit';
-      const fast = await this.appendAtHead(c, budgetId, commandId, events, expected, fingerprint);
+      const fast = await this.appendAtHead(
+        c,
+        budgetId,
+        commandId,
+        events,
+        expected,
+        fingerprint,
+        expectedHash,
+      );
       if (fast !== null) return fast;
       phase = 'read';
       const pre = await this.headAndCommand(c, budgetId, commandId);
       if (pre.command !== null)
         return await this.duplicate(c, budgetId, pre.command, pre.head.version, fingerprint);
-      const batch = sealBatch(budgetId, events, expected, pre.head);
+      const batch = sealBatch(budgetId, events, expected, pre.head, expectedHash);
       phase = 'write';
       await c.query('BEGIN');
       try {
@@ -481,12 +494,18 @@ export class PostgresEventStore implements Store {
     events: readonly PendingEvent[],
     expected: ExpectedVersion,
     fingerprint: string | null,
+    expectedHash: string | undefined,
   ): Promise<AppendResult | null> {
     const head = this.knownHeads.get(budgetId) ?? (expected.kind === 'no-stream' ? EMPTY_HEAD : undefined);
-    if (head === undefined || !satisfies(expected, head.version)) return null;
+    if (
+      head === undefined ||
+      !satisfies(expected, head.version) ||
+      !hashMatches(expected, head, expectedHash)
+    )
+      return null;
     let batch: SealedBatch;
     try {
-      batch = sealBatch(budgetId, events, expected, head);
+      batch = sealBatch(budgetId, events, expected, head, expectedHash);
     } catch {
       return null; // the careful path reports it against the stream as it is
     }
