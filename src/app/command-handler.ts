@@ -3,6 +3,9 @@
  * with the expected version, retry a bounded number of times when another writer got there
  * first, and return the new events or a typed error. A repeated `commandId` returns the events
  * it produced the first time and appends nothing.
+ *
+ * Slightly over 400 lines on purpose: loading, the cache, the decision and the retry loop share
+ * one budget's cached state, and each step's guarantees depend on the others.
  */
 import { randomInt } from 'node:crypto';
 import { type Either, left, right } from 'fp-ts/lib/Either.js';
