@@ -444,7 +444,10 @@ async function freshPostgres(ctx: PathContext, maxConnections: number): Promise<
 class TimedAppends implements EventStore {
   readonly appendMs: number[] = [];
   conflicts = 0;
-  constructor(private readonly inner: EventStore) {}
+  readonly checksExpectedHash: boolean;
+  constructor(private readonly inner: EventStore) {
+    this.checksExpectedHash = inner.checksExpectedHash === true;
+  }
   async append(...args: Parameters<EventStore['append']>): ReturnType<EventStore['append']> {
     const t0 = performance.now();
     try {

@@ -101,6 +101,7 @@ async function expectStoreError(p: Promise<unknown>, code: string, words: RegExp
  */
 function chainChecked(store: Store): Store {
   const checked: Store = {
+    checksExpectedHash: store.checksExpectedHash === true,
     append: async () => Promise.reject(new Error('replaced below')),
     readStream: (...a) => store.readStream(...a),
     head: (...a) => store.head(...a),
@@ -225,6 +226,24 @@ export function eventStoreContract(name: string, make: () => Promise<StoreFixtur
         store.append('b-2', [{ ...again[0], budgetId: 'b-2' } as PendingEvent], ExpectedVersion.noStream),
       );
       expect((await store.append('b-3', again, ExpectedVersion.noStream)).version).toBe(1);
+    });
+
+    it("refuses an append whose expected hash is not the head's (same length, another history), appending nothing", async () => {
+      expect(fx.store.checksExpectedHash).toBe(true);
+      const [opened] = await openWith('b-1');
+      const [funded] = await add('b-1', 'c-2');
+      const p = pending(allocate('b-1', 'c-3', '5.00'), await stateOf('b-1'));
+      const other = await expectConflict(
+        store.append('b-1', p, ExpectedVersion.exactly(2), { expectedHash: opened?.hash as string }),
+      );
+      expect(other.actual).toBe(2);
+      expect(other.expected).toEqual({ kind: 'exactly', version: 2 });
+      expect((await store.readStream('b-1')).length).toBe(2);
+      expect((await store.readCommand('b-1', 'c-3')).length).toBe(0);
+      const r = await store.append('b-1', p, ExpectedVersion.exactly(2), {
+        expectedHash: funded?.hash as string,
+      });
+      expect(r.events.map((e) => [e.seq, e.prevHash])).toEqual([[3, funded?.hash]]);
     });
 
     it('appends after whatever is there when any version is expected', async () => {

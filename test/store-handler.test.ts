@@ -223,6 +223,46 @@ describe('command handler', () => {
 });
 
 describe('command handler: its cache of budget states', () => {
+  /** A memory store that counts stream reads and appends; `checksExpectedHash` as given. */
+  function counted(checksExpectedHash: boolean) {
+    const inner = new MemoryEventStore();
+    const n = { reads: 0, appends: 0 };
+    const store: Store = Object.create(inner) as Store;
+    Object.defineProperty(store, 'checksExpectedHash', { value: checksExpectedHash });
+    store.readStream = (...a) => {
+      n.reads += 1;
+      return inner.readStream(...a);
+    };
+    store.append = (...a) => {
+      n.appends += 1;
+      return inner.append(...a);
+    };
+    return { store, n };
+  }
+
+  it('decides on a cached budget without reading first; a stale cache costs one refused append and a read', async () => {
+    const { store, n } = counted(true);
+    const a = await setUp(store);
+    n.reads = 0;
+    n.appends = 0;
+    expect((await a.handle(allocate('b-1', 'more', '1.00')))._tag).toBe('Right');
+    expect(n).toEqual({ reads: 0, appends: 1 });
+    // another writer moves the stream: the cached decision is refused by the store, then the
+    // command is decided again on the stream as read, and the rules see the other spend
+    await new CommandHandler(store).handle(spend('b-1', 'by-b', '2.00', 'sp-1'));
+    n.reads = 0;
+    n.appends = 0;
+    const r = await a.handle(spend('b-1', 'by-a', '2.00', 'sp-1'));
+    expect(r._tag === 'Left' && r.left.code).toBe('duplicate-spend');
+    expect(n.reads).toBeGreaterThanOrEqual(1);
+    // a store that does not check hashes: the handler reads before every decision
+    const plain = counted(false);
+    const p = await setUp(plain.store);
+    plain.n.reads = 0;
+    expect((await p.handle(allocate('b-1', 'more', '1.00')))._tag).toBe('Right');
+    expect(plain.n.reads).toBe(1);
+  });
+
   it('sees what other writers appended since its last command', async () => {
     const store = new MemoryEventStore();
     const a = await setUp(store);

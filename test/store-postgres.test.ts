@@ -17,6 +17,7 @@ import {
   citusDistributionSql,
   foldEvents,
   type Command,
+  type PgPoolLike,
   type Store,
 } from 'ipb-ledger';
 import { allLines, eventStoreContract } from './store-contract.js';
@@ -149,6 +150,62 @@ function countingConflicts(store: Store): { store: Store; conflicts: () => numbe
 }
 
 describe('postgres store: concurrency', () => {
+  it('sends appends that arrive together in shared statements, each checked on its own', async () => {
+    const schema = uniqueSchema(import.meta.filename);
+    schemas.push(schema);
+    const real = new pg.Pool({ connectionString: url, max: 6 });
+    let statements = 0;
+    const pool: PgPoolLike = {
+      query: (text, values) => real.query(text, values),
+      end: () => real.end(),
+      on: (event, listener) => real.on(event, listener),
+      connect: async () => {
+        const client = await real.connect();
+        return {
+          on: (event, listener) => client.on(event, listener),
+          removeListener: (event, listener) => client.removeListener(event, listener),
+          release: (err) => client.release(err),
+          query: (text: string, values?: unknown[]) => {
+            if (text.trimStart().startsWith('WITH h AS')) statements += 1;
+            return client.query(text, values);
+          },
+        };
+      },
+    };
+    const store = await PostgresEventStore.connect({ pool, schema });
+    await store.migrate();
+    const handler = new CommandHandler(store);
+    const budgets = Array.from({ length: 12 }, (_, i) => `gb-${i}`);
+    for (const b of budgets)
+      for (const c of setupBudget(b)) expect((await handler.handle(c))._tag).toBe('Right');
+    const states = new Map<string, ReturnType<typeof foldEvents>>();
+    for (const b of budgets) states.set(b, foldEvents(await store.readStream(b)));
+    statements = 0;
+    // every append at the head this store knows; one of them expects a version already gone
+    const results = await Promise.allSettled(
+      budgets.map((b, i) =>
+        store.append(
+          b,
+          pending(allocate(b, `${b}-more`, '1.00'), states.get(b) as ReturnType<typeof foldEvents>),
+          ExpectedVersion.exactly(i === 5 ? 4 : 5),
+        ),
+      ),
+    );
+    expect(statements).toBeGreaterThan(0);
+    expect(statements).toBeLessThan(budgets.length);
+    for (const [i, r] of results.entries()) {
+      if (i === 5) {
+        expect(r.status === 'rejected' && r.reason instanceof VersionConflict).toBe(true);
+        expect(await store.readStream(budgets[i] as string)).toHaveLength(5);
+      } else {
+        expect(r.status === 'fulfilled' && r.value.events.map((e) => e.seq)).toEqual([6]);
+        expect(await store.readCommand(budgets[i] as string, `${budgets[i]}-more`)).toHaveLength(1);
+      }
+    }
+    await store.close();
+    await real.end();
+  });
+
   it('16 writers x 200 commands on 20 budgets: nothing lost, nothing twice, chains intact, balances exact', async () => {
     const WRITERS = 16;
     const PER_WRITER = 200;

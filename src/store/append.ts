@@ -50,7 +50,7 @@ export interface SealedBatch {
 }
 
 /**
- * Checks the expected version and time order against the stream's head, then seals the events
+ * Checks the expected version (and hash, when given) and time order against the stream's head, then seals the events
  * after it. Every line is decoded back before anything is written, so a store never holds a
  * line a verifier would refuse.
  *
@@ -62,8 +62,10 @@ export function sealBatch(
   events: readonly PendingEvent[],
   expected: ExpectedVersion,
   head: HeadInfo,
+  expectedHash?: string,
 ): SealedBatch {
-  if (!satisfies(expected, head.version)) throw new VersionConflict(budgetId, expected, head.version);
+  if (!satisfies(expected, head.version) || !hashMatches(expected, head, expectedHash))
+    throw new VersionConflict(budgetId, expected, head.version);
   let last = head.recordedAt;
   for (const [i, e] of events.entries()) {
     if (last !== null && e.recordedAt < last) {
@@ -94,6 +96,14 @@ export function sealBatch(
     }
   }
   return { events: sealed.map((e) => Object.freeze(e)), lines };
+}
+
+/**
+ * False when the caller named the hash of the event at the version it expects
+ * (`AppendOptions.expectedHash`, with an `exactly` expectation) and the head has another.
+ */
+export function hashMatches(expected: ExpectedVersion, head: HeadInfo, expectedHash?: string): boolean {
+  return expectedHash === undefined || expected.kind !== 'exactly' || head.hash === expectedHash;
 }
 
 /** The head after a sealed batch. */

@@ -52,6 +52,8 @@ export interface Entry {
  * append order (the line number in a file store), and the checkpoint is that number.
  */
 export abstract class IndexedStore implements Store {
+  /** `append` honours `AppendOptions.expectedHash`. */
+  readonly checksExpectedHash = true;
   private readonly streams = new Map<string, StreamIndex>();
   /** Number of events in the store (the last global position). */
   protected total = 0;
@@ -126,7 +128,7 @@ export abstract class IndexedStore implements Store {
         }
       }
       const head = s?.head ?? EMPTY_HEAD;
-      const batch = sealBatch(budgetId, events, expected, head);
+      const batch = sealBatch(budgetId, events, expected, head, options.expectedHash);
       await this.write(batch, this.total + 1);
       this.register(batch.events);
       if (commandId !== undefined && options.fingerprint !== undefined) {

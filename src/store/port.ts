@@ -164,6 +164,13 @@ export interface AppendOptions {
    * {@link CommandIdReused}. The store never computes or interprets it.
    */
   readonly fingerprint?: string;
+  /**
+   * The hash of the stream's last event as the caller knows it (with an `exactly` expected
+   * version): when the stream's last event has another hash (the same length, another history,
+   * e.g. after a restore from another copy), the append is refused with {@link VersionConflict}
+   * as if the version differed. Honoured by stores whose `checksExpectedHash` is true.
+   */
+  readonly expectedHash?: string;
 }
 
 /** True for a {@link StoreError} (any code). */
@@ -238,6 +245,14 @@ export interface SavedProjection {
  * returns the original events), and checked against the expected version.
  */
 export interface EventStore {
+  /**
+   * True when `append` honours {@link AppendOptions.expectedHash} (every store of this library
+   * does). The {@link CommandHandler} then decides a command on the state it has cached and
+   * appends with the version and hash it decided on, without reading the stream first: a stale
+   * cache costs a refused append and a second attempt, never a wrong event. Without it, the
+   * handler reads the events newer than its cached state before every decision.
+   */
+  readonly checksExpectedHash?: boolean;
   /**
    * Appends `events` (all for `budgetId`, all of one command) to the budget's stream when it
    * is at the `expected` version; seals them after the stream's last event. A command id

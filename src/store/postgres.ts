@@ -26,6 +26,7 @@ import {
   EMPTY_HEAD,
   checkBatch,
   fromVersionOf,
+  hashMatches,
   headAfter,
   limitOf,
   sealBatch,
@@ -227,10 +228,27 @@ function decodeLine(line: string, where: string): LedgerEvent {
   return d.right;
 }
 
+/** An append sealed at a known head, waiting to be sent with others in one statement. */
+interface QueuedAppend {
+  readonly budgetId: string;
+  readonly commandId: string | undefined;
+  readonly head: HeadInfo;
+  readonly batch: SealedBatch;
+  readonly fingerprint: string | null;
+  readonly done: (outcome: AppendResult | null | StoreError) => void;
+}
+
+/** Append statements a store runs at once; appends arriving meanwhile wait and go together. */
+const APPEND_STATEMENTS = 2;
+/** Most appends in one statement. */
+const MAX_APPENDS_PER_STATEMENT = 64;
+
 const CHECKPOINT_RE = /^([0-9]{1,20}):([0-9]{1,19})$/;
 
 /** The PostgreSQL event store. Create it with {@link PostgresEventStore.connect}, then run {@link migrate} once. */
 export class PostgresEventStore implements Store {
+  /** `append` honours `AppendOptions.expectedHash`. */
+  readonly checksExpectedHash = true;
   private closed = false;
   private readonly s: string;
   /**
@@ -240,6 +258,11 @@ export class PostgresEventStore implements Store {
    * wasted statement, never a wrong write: the database checks it.
    */
   private readonly knownHeads = new Map<string, HeadInfo>();
+  /** Appends waiting for a statement ({@link PostgresEventStore.appendBatched}). */
+  private appendQueue: QueuedAppend[] = [];
+  private appendsInFlight = 0;
+  /** Budgets with an append in a statement now running: their next append waits for it. */
+  private readonly budgetsInFlight = new Set<string>();
 
   private constructor(
     private readonly pool: PgPoolLike,
@@ -381,8 +404,11 @@ export class PostgresEventStore implements Store {
     this.ensureOpen();
     const commandId = checkBatch(budgetId, events);
     const fingerprint = options.fingerprint ?? null;
+    const expectedHash = options.expectedHash;
+    const fast = await this.appendBatched(budgetId, commandId, events, expected, fingerprint, expectedHash);
+    if (fast !== null) return fast;
     for (let attempt = 1; ; attempt++) {
-      const r = await this.tryAppend(budgetId, commandId, events, expected, fingerprint);
+      const r = await this.tryAppend(budgetId, commandId, events, expected, fingerprint, expectedHash);
       if (r !== 'retry') return r;
       if (attempt >= 100) {
         throw new StoreError(
@@ -400,21 +426,17 @@ export class PostgresEventStore implements Store {
     events: readonly PendingEvent[],
     expected: ExpectedVersion,
     fingerprint: string | null,
+    expectedHash: string | undefined,
   ): Promise<AppendResult | 'retry'> {
     const what = `append to budget ${budgetId}`;
     const { c, release } = await this.checkout(what);
     let broken: Error | undefined;
     let phase: 'read' | 'write' | 'commit' = 'read';
     try {
-      // one statement is its own commit: a connection lost while it runs leaves the outcome unknown
-      phase = 'commit';
-      const fast = await this.appendAtHead(c, budgetId, commandId, events, expected, fingerprint);
-      if (fast !== null) return fast;
-      phase = 'read';
       const pre = await this.headAndCommand(c, budgetId, commandId);
       if (pre.command !== null)
         return await this.duplicate(c, budgetId, pre.command, pre.head.version, fingerprint);
-      const batch = sealBatch(budgetId, events, expected, pre.head);
+      const batch = sealBatch(budgetId, events, expected, pre.head, expectedHash);
       phase = 'write';
       await c.query('BEGIN');
       try {
@@ -475,86 +497,183 @@ export class PostgresEventStore implements Store {
    * The append in one round trip, when this store knows the stream's head (it appended to the
    * stream or read it to the end; or the caller expects no stream): the events are sealed after
    * that head and sent in one statement that inserts them, and the command, only if the head is
-   * still there and the command id is new (one statement is one transaction). Null when the head
-   * is unknown, has moved, the command was already appended or another writer won the race: the
-   * caller then takes the careful path (read the head and the command, then write).
+   * still there and the command id is new (one statement is one transaction). Appends that
+   * arrive while such statements are running wait and go together in the next one (at most one
+   * per budget in it, each checked on its own): one round trip and one commit for many
+   * commands, as a database's group commit does. Null when the head is unknown, has moved, the
+   * command was already appended or another writer won the race: the caller then takes the
+   * careful path (read the head and the command, then write).
    */
-  private async appendAtHead(
-    c: PgClientLike,
+  private async appendBatched(
     budgetId: string,
     commandId: string | undefined,
     events: readonly PendingEvent[],
     expected: ExpectedVersion,
     fingerprint: string | null,
+    expectedHash: string | undefined,
   ): Promise<AppendResult | null> {
     const head = this.knownHeads.get(budgetId) ?? (expected.kind === 'no-stream' ? EMPTY_HEAD : undefined);
-    if (head === undefined || !satisfies(expected, head.version)) return null;
+    if (
+      head === undefined ||
+      !satisfies(expected, head.version) ||
+      !hashMatches(expected, head, expectedHash)
+    )
+      return null;
     let batch: SealedBatch;
     try {
-      batch = sealBatch(budgetId, events, expected, head);
+      batch = sealBatch(budgetId, events, expected, head, expectedHash);
     } catch {
       return null; // the careful path reports it against the stream as it is
     }
-    const cols: [number[], string[], string[], string[], string[], string[]] = [[], [], [], [], [], []];
-    for (const [i, e] of batch.events.entries()) {
-      cols[0].push(e.seq);
-      cols[1].push(e.eventId);
-      cols[2].push(e.type);
-      cols[3].push(e.recordedAt);
-      cols[4].push(e.hash);
-      cols[5].push(batch.lines[i] as string);
-    }
-    const first = batch.events[0] as LedgerEvent;
-    const last = batch.events[batch.events.length - 1] as LedgerEvent;
-    let inserted: number;
-    try {
-      const r = await c.query(
-        `WITH h AS (SELECT seq, hash FROM ${this.s}.events WHERE budget_id = $1::text ORDER BY seq DESC LIMIT 1),
-              ok AS (SELECT 1 WHERE coalesce((SELECT seq FROM h), 0) = $3::int
-                                AND coalesce((SELECT hash FROM h), $4::text) = $4::text
-                                AND NOT EXISTS (SELECT 1 FROM ${this.s}.commands
-                                                 WHERE budget_id = $1::text AND command_id = $2::text)),
-              e AS (INSERT INTO ${this.s}.events (budget_id, seq, event_id, type, command_id, recorded_at, hash, line)
-                    SELECT $1::text, x.seq, x.event_id, x.type, $2::text, x.recorded_at, x.hash, x.line
-                      FROM unnest($5::int[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[])
-                           AS x(seq, event_id, type, recorded_at, hash, line)
-                     WHERE EXISTS (SELECT 1 FROM ok)
-                    RETURNING 1),
-              k AS (INSERT INTO ${this.s}.commands (budget_id, command_id, first_seq, last_seq, fingerprint)
-                    SELECT $1::text, $2::text, $11::int, $12::int, $13::text
-                     WHERE $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM ok)
-                    RETURNING 1)
-         SELECT (SELECT count(*) FROM e)::int AS inserted`,
-        [
-          budgetId,
-          commandId ?? null,
-          head.version,
-          head.hash,
-          ...cols,
-          first.seq,
-          last.seq,
-          commandId === undefined ? null : fingerprint,
-        ],
-      );
-      inserted = (r.rows[0] as { inserted: number }).inserted;
-    } catch (err) {
-      if (isConnectionError(err)) throw err;
-      const code = (err as PgError).code;
-      // another writer inserted the same seq or command first: the careful path sorts it out
-      if (code === '23505' || code === '40001' || code === '40P01') {
-        this.knownHeads.delete(budgetId);
-        return null;
+    const outcome = await new Promise<AppendResult | null | StoreError>((done) => {
+      this.appendQueue.push({ budgetId, commandId, head, batch, fingerprint, done });
+      this.pumpAppends();
+    });
+    if (outcome instanceof StoreError) throw outcome;
+    return outcome;
+  }
+
+  /** Sends queued appends, at most {@link APPEND_STATEMENTS} statements at a time. */
+  private pumpAppends(): void {
+    while (this.appendsInFlight < APPEND_STATEMENTS && this.appendQueue.length > 0) {
+      const group: QueuedAppend[] = [];
+      const rest: QueuedAppend[] = [];
+      const budgets = new Set<string>();
+      for (const q of this.appendQueue) {
+        const known = this.knownHeads.get(q.budgetId);
+        if (known !== undefined && known.hash !== q.head.hash) {
+          q.done(null); // the stream moved since it was sealed (e.g. by an append just sent): careful path
+          continue;
+        }
+        if (
+          group.length < MAX_APPENDS_PER_STATEMENT &&
+          !budgets.has(q.budgetId) &&
+          !this.budgetsInFlight.has(q.budgetId)
+        ) {
+          budgets.add(q.budgetId);
+          group.push(q);
+        } else {
+          rest.push(q);
+        }
       }
-      // anything else failed the whole statement (nothing written): the careful path reports it
-      this.knownHeads.delete(budgetId);
-      return null;
+      this.appendQueue = rest;
+      if (group.length === 0) return;
+      this.appendsInFlight += 1;
+      for (const b of budgets) this.budgetsInFlight.add(b);
+      void this.sendAppends(group).finally(() => {
+        this.appendsInFlight -= 1;
+        for (const b of budgets) this.budgetsInFlight.delete(b);
+        this.pumpAppends();
+      });
     }
-    if (inserted !== batch.events.length) {
-      this.knownHeads.delete(budgetId);
-      return null;
+  }
+
+  /** One statement for a group of appends (distinct budgets); settles each append. */
+  private async sendAppends(group: readonly QueuedAppend[]): Promise<void> {
+    const a: [string[], (string | null)[], number[], string[], number[], number[], (string | null)[]] = [
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ];
+    const e: [string[], number[], string[], string[], (string | null)[], string[], string[], string[]] = [
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+      [],
+    ];
+    for (const q of group) {
+      const first = q.batch.events[0] as LedgerEvent;
+      const last = q.batch.events[q.batch.events.length - 1] as LedgerEvent;
+      a[0].push(q.budgetId);
+      a[1].push(q.commandId ?? null);
+      a[2].push(q.head.version);
+      a[3].push(q.head.hash);
+      a[4].push(first.seq);
+      a[5].push(last.seq);
+      a[6].push(q.commandId === undefined ? null : q.fingerprint);
+      for (const [i, ev] of q.batch.events.entries()) {
+        e[0].push(q.budgetId);
+        e[1].push(ev.seq);
+        e[2].push(ev.eventId);
+        e[3].push(ev.type);
+        e[4].push(q.commandId ?? null);
+        e[5].push(ev.recordedAt);
+        e[6].push(ev.hash);
+        e[7].push(q.batch.lines[i] as string);
+      }
     }
-    this.rememberHead(budgetId, headAfter(batch, head));
-    return { events: batch.events, version: last.seq, duplicate: false };
+    let conn: { c: PgClientLike; release: (broken?: Error) => void };
+    try {
+      conn = await this.checkout('append');
+    } catch (err) {
+      for (const q of group) q.done(pgError(err, `cannot append to budget ${q.budgetId}`, false));
+      return;
+    }
+    let inserted: Map<string, number>;
+    let broken: Error | undefined;
+    try {
+      const r = await conn.c.query(
+        // h: the head each append expects; ok: the appends whose head is still there and whose command is new
+        `WITH h AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::text[])
+                         AS h(budget_id, command_id, head_seq, head_hash, first_seq, last_seq, fingerprint)),
+              ok AS (SELECT h.* FROM h
+                      LEFT JOIN LATERAL (SELECT seq, hash FROM ${this.s}.events l
+                                          WHERE l.budget_id = h.budget_id ORDER BY seq DESC LIMIT 1) AS l ON true
+                      WHERE coalesce(l.seq, 0) = h.head_seq
+                        AND coalesce(l.hash, h.head_hash) = h.head_hash
+                        AND NOT EXISTS (SELECT 1 FROM ${this.s}.commands k
+                                         WHERE k.budget_id = h.budget_id AND k.command_id = h.command_id)),
+              e AS (INSERT INTO ${this.s}.events (budget_id, seq, event_id, type, command_id, recorded_at, hash, line)
+                    SELECT x.budget_id, x.seq, x.event_id, x.type, x.command_id, x.recorded_at, x.hash, x.line
+                      FROM unnest($8::text[], $9::int[], $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                           AS x(budget_id, seq, event_id, type, command_id, recorded_at, hash, line)
+                     WHERE x.budget_id IN (SELECT budget_id FROM ok)
+                    RETURNING budget_id),
+              k AS (INSERT INTO ${this.s}.commands (budget_id, command_id, first_seq, last_seq, fingerprint)
+                    SELECT budget_id, command_id, first_seq, last_seq, fingerprint FROM ok
+                     WHERE command_id IS NOT NULL
+                    RETURNING 1)
+         SELECT budget_id, count(*)::int AS inserted FROM e GROUP BY budget_id`,
+        [...a, ...e],
+      );
+      inserted = new Map(
+        (r.rows as { budget_id: string; inserted: number }[]).map((x) => [x.budget_id, x.inserted]),
+      );
+    } catch (err) {
+      if (isConnectionError(err)) {
+        // one statement is its own commit: a connection lost while it runs leaves the outcome unknown
+        broken = err as Error;
+        for (const q of group) q.done(pgError(err, `cannot append to budget ${q.budgetId}`, true));
+        return;
+      }
+      // the whole statement failed and wrote nothing (e.g. another writer inserted the same seq
+      // or command first): each append takes the careful path, which sorts it out
+      for (const q of group) {
+        this.knownHeads.delete(q.budgetId);
+        q.done(null);
+      }
+      return;
+    } finally {
+      conn.release(broken);
+    }
+    for (const q of group) {
+      if (inserted.get(q.budgetId) !== q.batch.events.length) {
+        this.knownHeads.delete(q.budgetId);
+        q.done(null);
+        continue;
+      }
+      this.rememberHead(q.budgetId, headAfter(q.batch, q.head));
+      const last = q.batch.events[q.batch.events.length - 1] as LedgerEvent;
+      q.done({ events: q.batch.events, version: last.seq, duplicate: false });
+    }
   }
 
   private async headAndCommand(
