@@ -31,6 +31,8 @@ export {
   moneyEffects,
   reversalEffects,
   addEffects,
+  usedOf,
+  remainingOf,
   emptySums,
   type MoneyEffect,
   type StreamSums,

@@ -45,6 +45,16 @@ export function emptySums(): StreamSums {
   };
 }
 
+/** What has left a stream's allocation: spend recorded plus surplus reclaimed (both net of reversals). */
+export function usedOf(x: Pick<StreamSums, 'spent' | 'reclaimed'>): Money {
+  return x.spent.plus(x.reclaimed);
+}
+
+/** What is left of a stream's allocation: allocated less {@link usedOf}; negative when overspent. */
+export function remainingOf(x: Pick<StreamSums, 'allocated' | 'spent' | 'reclaimed'>): Money {
+  return x.allocated.minus(usedOf(x));
+}
+
 /** The parts of a split as effects on `spent`, in the order of {@link STREAMS}. */
 function splitEffects(split: Split, sign: 1 | -1): MoneyEffect[] {
   const out: MoneyEffect[] = [];

@@ -13,6 +13,7 @@ import { STREAMS, type Split, type Stream } from '../events/primitives.js';
 import { Money } from '../money/money.js';
 import {
   moneyEffects,
+  remainingOf,
   reversalEffects,
   type MoneyEffect,
   type StreamSums,
@@ -75,7 +76,7 @@ function streamBalances(
         indicative: x?.indicative ?? Money.zero,
         spent,
         reclaimed,
-        remaining: allocated.minus(spent).minus(reclaimed),
+        remaining: remainingOf({ allocated, spent, reclaimed }),
       },
     ];
   });
@@ -539,7 +540,7 @@ export class BalancesFold {
           indicative: sum(INDICATIVE),
           spent,
           reclaimed,
-          remaining: allocated.minus(spent).minus(reclaimed),
+          remaining: remainingOf({ allocated, spent, reclaimed }),
         },
       ];
     });

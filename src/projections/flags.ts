@@ -1,5 +1,6 @@
 import type { BudgetState } from './budget-state.js';
 import { overspendKey, planOn } from './budget-state.js';
+import { usedOf } from '../events/money-effects.js';
 import type { Stream } from '../events/primitives.js';
 import { addMonths, epochDay } from '../events/time.js';
 import { Money } from '../money/money.js';
@@ -165,7 +166,7 @@ export function flagsOf(budgetId: string, s: BudgetState, options: FlagOptions =
   for (const stream of s.opened?.streams ?? []) {
     const x = s.totals.get(stream);
     if (x === undefined) continue;
-    const used = x.spent.plus(x.reclaimed);
+    const used = usedOf(x);
     if (used.greaterThan(x.allocated)) {
       flags.push({
         kind: 'overspend-stream',

@@ -7,6 +7,7 @@ import { type Either, right } from 'fp-ts/lib/Either.js';
 import { v5 as uuidv5 } from 'uuid';
 import type { EventDataMap, EventType } from '../../events/data.js';
 import type { EventMeta, PendingEvent, PendingEventOf } from '../../events/envelope.js';
+import { remainingOf } from '../../events/money-effects.js';
 import { planOn } from '../../events/plan-on.js';
 import type { ManagementOption, Stream } from '../../events/primitives.js';
 import { currentVersion } from '../../events/upcast.js';
@@ -149,7 +150,7 @@ export function overspendOf(
     return spent.minus(line.amount);
   }
   const x = target.stream === undefined ? undefined : s.totals.get(target.stream);
-  return x === undefined ? Money.zero : x.spent.plus(x.reclaimed).minus(x.allocated);
+  return x === undefined ? Money.zero : remainingOf(x).negate();
 }
 
 /** Plain words for a command type, for messages. */
