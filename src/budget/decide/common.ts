@@ -33,35 +33,17 @@ export function eventIdFor(budgetId: string, commandId: string, index: number): 
 }
 
 function emit<K extends EventType>(command: Command, type: K, data: EventDataMap[K]): PendingEventOf<K> {
-  // One object literal in the order the fields have always had (no spread of a meta object).
-  const eventId = eventIdFor(command.budgetId, command.commandId, 0);
-  const actor = { id: command.actor.id, role: command.actor.role };
-  const v = currentVersion(type);
-  const { correlationId, causationId } = command;
-  if (correlationId === undefined && causationId === undefined) {
-    return {
-      eventId,
-      budgetId: command.budgetId,
-      occurredAt: command.occurredAt,
-      recordedAt: command.recordedAt,
-      actor,
-      commandId: command.commandId,
-      type,
-      v,
-      data,
-    } as PendingEventOf<K>;
-  }
   const meta: { -readonly [P in keyof EventMeta]: EventMeta[P] } = {
-    eventId,
+    eventId: eventIdFor(command.budgetId, command.commandId, 0),
     budgetId: command.budgetId,
     occurredAt: command.occurredAt,
     recordedAt: command.recordedAt,
-    actor,
+    actor: { id: command.actor.id, role: command.actor.role },
     commandId: command.commandId,
   };
-  if (correlationId !== undefined) meta.correlationId = correlationId;
-  if (causationId !== undefined) meta.causationId = causationId;
-  return { ...meta, type, v, data };
+  if (command.correlationId !== undefined) meta.correlationId = command.correlationId;
+  if (command.causationId !== undefined) meta.causationId = command.causationId;
+  return { ...meta, type, v: currentVersion(type), data };
 }
 
 /** The one event a command produces. */
