@@ -245,6 +245,11 @@ export class CommandHandler {
     if (this.store.checksExpectedHash !== true) return null;
     const cached = this.cache.get(budgetId);
     if (cached === undefined || cached.version === 0) return null;
+    return this.touch(budgetId, cached);
+  }
+
+  /** Marks a cached budget as the most recently used (the cache drops the least recently used). */
+  private touch(budgetId: string, cached: Cached): Cached {
     this.cache.delete(budgetId);
     this.cache.set(budgetId, cached);
     return cached;
@@ -261,11 +266,7 @@ export class CommandHandler {
       const newer = await this.store.readStream(budgetId, { fromVersion: from });
       const anchor = newer[0];
       const holds = cached.version === 0 || (anchor?.seq === cached.version && anchor.hash === cached.hash);
-      if (holds && this.advance(cached, newer)) {
-        this.cache.delete(budgetId);
-        this.cache.set(budgetId, cached);
-        return cached;
-      }
+      if (holds && this.advance(cached, newer)) return this.touch(budgetId, cached);
       this.cache.delete(budgetId);
       knownVersion = newer[newer.length - 1]?.seq ?? cached.version;
     }

@@ -102,7 +102,7 @@ export function sealBatch(
  * False when the caller named the hash of the event at the version it expects
  * (`AppendOptions.expectedHash`, with an `exactly` expectation) and the head has another.
  */
-export function hashMatches(expected: ExpectedVersion, head: HeadInfo, expectedHash?: string): boolean {
+function hashMatches(expected: ExpectedVersion, head: HeadInfo, expectedHash?: string): boolean {
   return expectedHash === undefined || expected.kind !== 'exactly' || head.hash === expectedHash;
 }
 
