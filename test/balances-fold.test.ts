@@ -20,6 +20,25 @@ import { RUNS, historyArb } from './arbitraries.js';
 
 const json = (r: ReturnType<BalancesFold['report']>): string => JSON.stringify(balancesJson(r));
 
+/** Makes events of one budget, numbered in order, on one date (for hand-written histories). */
+function eventMaker(budgetId: string): (type: string, data: unknown) => PendingEvent {
+  const base = {
+    budgetId,
+    occurredAt: '2024-05-01T10:00:00.000Z',
+    recordedAt: '2024-05-01T10:00:00.000Z',
+    actor: { id: 'c', role: 'coordinator' },
+    v: 1,
+  } as const;
+  let n = 0;
+  return (type, data) =>
+    ({
+      ...base,
+      eventId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+      type,
+      data,
+    }) as PendingEvent;
+}
+
 /** A time filter somewhere among the events' own times (or none). */
 function filterAt(events: readonly LedgerEvent[], pick: number, kind: number): TimeFilter {
   const e = events[pick % Math.max(1, events.length)];
@@ -184,21 +203,7 @@ describe('BalancesFold', () => {
   });
 
   it('agrees with the replay on reversals of nothing, twice-reversed spends and reused spend ids', () => {
-    const base = {
-      budgetId: 'b-odd',
-      occurredAt: '2024-05-01T10:00:00.000Z',
-      recordedAt: '2024-05-01T10:00:00.000Z',
-      actor: { id: 'c', role: 'coordinator' },
-      v: 1,
-    } as const;
-    let n = 0;
-    const ev = (type: string, data: unknown): PendingEvent =>
-      ({
-        ...base,
-        eventId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
-        type,
-        data,
-      }) as PendingEvent;
+    const ev = eventMaker('b-odd');
     const spend = (spendId: string, health: string, care: string): PendingEvent =>
       ev('SpendRecorded', {
         spendId,
@@ -262,21 +267,7 @@ describe('BalancesFold', () => {
   });
 
   it('keeps every size of spend and sum exact: one, two and three parts, past 2^29 and 2^23 pence, past 2^63 pence', () => {
-    const base = {
-      budgetId: 'b-big',
-      occurredAt: '2024-05-01T10:00:00.000Z',
-      recordedAt: '2024-05-01T10:00:00.000Z',
-      actor: { id: 'c', role: 'coordinator' },
-      v: 1,
-    } as const;
-    let n = 0;
-    const ev = (type: string, data: unknown): PendingEvent =>
-      ({
-        ...base,
-        eventId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
-        type,
-        data,
-      }) as PendingEvent;
+    const ev = eventMaker('b-big');
     const spend = (spendId: string, parts: Record<string, string>): PendingEvent => {
       const split = Object.fromEntries(Object.entries(parts).map(([s, a]) => [s, Money.of(a)]));
       return ev('SpendRecorded', {

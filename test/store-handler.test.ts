@@ -33,6 +33,20 @@ async function logOf(store: Store): Promise<string> {
   return text;
 }
 
+/** A view of `store` whose first append is preceded by `first` (another writer's command). */
+function racedStore(store: Store, first: () => Promise<unknown>): Store {
+  let raced = false;
+  const racing: Store = Object.create(store) as Store;
+  racing.append = async (...args) => {
+    if (!raced) {
+      raced = true;
+      await first();
+    }
+    return store.append(...args);
+  };
+  return racing;
+}
+
 describe('command handler', () => {
   it('decides, seals and appends a command, returning its events', async () => {
     const store = new MemoryEventStore();
@@ -109,19 +123,11 @@ describe('command handler', () => {
     const bare: Store = Object.create(store) as Store;
     bare.append = (budgetId, events, expected) => store.append(budgetId, events, expected);
     /** A store where that writer records `rival` just before the first append. */
-    const racedBy = (rival: Command): Store => {
-      let raced = false;
-      const racing: Store = Object.create(store) as Store;
-      racing.append = async (...args) => {
-        if (!raced) {
-          raced = true;
-          const r = await new CommandHandler(bare).handle(rival);
-          if (r._tag === 'Left') throw new Error(r.left.message);
-        }
-        return store.append(...args);
-      };
-      return racing;
-    };
+    const racedBy = (rival: Command): Store =>
+      racedStore(store, async () => {
+        const r = await new CommandHandler(bare).handle(rival);
+        if (r._tag === 'Left') throw new Error(r.left.message);
+      });
     const changed = await new CommandHandler(racedBy(spend('b-1', 'x-1', '5.00', 'sp-1'))).handle(
       spend('b-1', 'x-1', '6.00', 'sp-1'),
     );
@@ -140,18 +146,7 @@ describe('command handler', () => {
     const store = new MemoryEventStore();
     const handler = await setUp(store);
     /** A store where another writer records `rival` just before the first append. */
-    const racedBy = (rival: Command): Store => {
-      let raced = false;
-      const racing: Store = Object.create(store) as Store;
-      racing.append = async (...args) => {
-        if (!raced) {
-          raced = true;
-          await handler.handle(rival);
-        }
-        return store.append(...args);
-      };
-      return racing;
-    };
+    const racedBy = (rival: Command): Store => racedStore(store, () => handler.handle(rival));
     const noWait = { backoff: async () => undefined };
     const won = await new CommandHandler(racedBy(spend('b-1', 'rival-1', '5.00', 'sp-0')), noWait).handle(
       spend('b-1', 'mine-1', '5.00', 'sp-1'),

@@ -29,7 +29,7 @@ import {
   type PgPoolLike,
 } from 'ipb-ledger';
 import { freePort, loadEmbeddedPostgres } from './setup/postgres.js';
-import { checkLog, setupBudget, turnCommand } from './store-support.js';
+import { checkLog, interceptingPool, setupBudget, turnCommand } from './store-support.js';
 
 const WRITERS = Number(process.env['PG_CRASH_WRITERS'] ?? 6);
 const KILLS = Number(process.env['PG_CRASH_KILLS'] ?? 5);
@@ -150,32 +150,18 @@ describe('PostgreSQL crashes (a private server, SIGKILL of the postmaster)', () 
     const real = new pg.Pool({ connectionString: url, max: 2 });
     real.on('error', () => undefined);
     let killed = false;
-    const pool: PgPoolLike = {
-      query: (text, values) => real.query(text, values),
-      end: () => real.end(),
-      on: (event, listener) => real.on(event, listener),
-      connect: async () => {
-        const client = await real.connect();
-        return {
-          on: (event, listener) => client.on(event, listener),
-          removeListener: (event, listener) => client.removeListener(event, listener),
-          release: (err) => client.release(err),
-          query: async (text: string, values?: unknown[]) => {
-            // the COMMIT of the careful path, or the single statement the store sends when it
-            // knows the stream's head (it commits on its own): either way the commit is on its way
-            const commits = text === 'COMMIT' || text.trimStart().startsWith('WITH h AS');
-            if (commits && !killed) {
-              killed = true;
-              const gone = new Promise<void>((resolve) => client.once('end', () => resolve()));
-              client.on('error', () => undefined);
-              await killPostmaster();
-              await Promise.race([gone, sleep(10_000)]);
-            }
-            return client.query(text, values);
-          },
-        };
-      },
-    };
+    const pool = interceptingPool(real, async (client, text) => {
+      // the COMMIT of the careful path, or the single statement the store sends when it
+      // knows the stream's head (it commits on its own): either way the commit is on its way
+      const commits = text === 'COMMIT' || text.trimStart().startsWith('WITH h AS');
+      if (commits && !killed) {
+        killed = true;
+        const gone = new Promise<void>((resolve) => client.once('end', () => resolve()));
+        client.on('error', () => undefined);
+        await killPostmaster();
+        await Promise.race([gone, sleep(10_000)]);
+      }
+    });
     const store = await PostgresEventStore.connect({ pool, schema });
     const c = turnCommand(0, 0, 1) as Command;
     const command = { ...c, budgetId: 'cb-1', commandId: 'commit-crash' } as Command;

@@ -17,7 +17,6 @@ import {
   citusDistributionSql,
   foldEvents,
   type Command,
-  type PgPoolLike,
   type Store,
 } from 'ipb-ledger';
 import { allLines, eventStoreContract } from './store-contract.js';
@@ -25,6 +24,7 @@ import {
   allocate,
   checkLog,
   databaseUrl,
+  interceptingPool,
   KILL_ROUNDS,
   killLoop,
   pending,
@@ -155,23 +155,9 @@ describe('postgres store: concurrency', () => {
     schemas.push(schema);
     const real = new pg.Pool({ connectionString: url, max: 6 });
     let statements = 0;
-    const pool: PgPoolLike = {
-      query: (text, values) => real.query(text, values),
-      end: () => real.end(),
-      on: (event, listener) => real.on(event, listener),
-      connect: async () => {
-        const client = await real.connect();
-        return {
-          on: (event, listener) => client.on(event, listener),
-          removeListener: (event, listener) => client.removeListener(event, listener),
-          release: (err) => client.release(err),
-          query: (text: string, values?: unknown[]) => {
-            if (text.trimStart().startsWith('WITH h AS')) statements += 1;
-            return client.query(text, values);
-          },
-        };
-      },
-    };
+    const pool = interceptingPool(real, (_client, text) => {
+      if (text.trimStart().startsWith('WITH h AS')) statements += 1;
+    });
     const store = await PostgresEventStore.connect({ pool, schema });
     await store.migrate();
     const handler = new CommandHandler(store);

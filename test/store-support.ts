@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { basename } from 'node:path';
+import type pg from 'pg';
 import {
   Money,
   decide,
@@ -18,6 +19,7 @@ import {
   type CommandType,
   type LedgerEvent,
   type PendingEvent,
+  type PgPoolLike,
   type Store,
   verifyLogText,
 } from 'ipb-ledger';
@@ -292,3 +294,30 @@ export async function killLoop(
 
 /** Writers killed per SIGKILL test (KILL_ROUNDS=N runs more). */
 export const KILL_ROUNDS = Number(process.env['KILL_ROUNDS'] ?? 8);
+
+/**
+ * A pool over `real` whose clients run `before(client, text)` ahead of each statement they send
+ * (to count statements, or to break the server at a chosen moment).
+ */
+export function interceptingPool(
+  real: pg.Pool,
+  before: (client: pg.PoolClient, text: string) => void | Promise<void>,
+): PgPoolLike {
+  return {
+    query: (text, values) => real.query(text, values),
+    end: () => real.end(),
+    on: (event, listener) => real.on(event, listener),
+    connect: async () => {
+      const client = await real.connect();
+      return {
+        on: (event, listener) => client.on(event, listener),
+        removeListener: (event, listener) => client.removeListener(event, listener),
+        release: (err) => client.release(err),
+        query: async (text: string, values?: unknown[]) => {
+          await before(client, text);
+          return client.query(text, values);
+        },
+      };
+    },
+  };
+}
